@@ -1,0 +1,202 @@
+//! [`Harbour`]: the one object an app holds.
+//!
+//! Opening never touches the vault, so that help-now and the first-aid library work even if
+//! the vault's database is damaged, locked out or missing: the crisis surface does not depend
+//! on anything that can fail in the encrypted store. The database is opened on first use.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use jiff::Timestamp;
+
+use crate::clock::{Clock, SystemClock};
+use crate::crypto::kdf::{KdfParams, KdfProfile};
+use crate::crypto::keys::VaultKeys;
+use crate::keystore::PlatformKeyStore;
+use crate::secret::Secret;
+use crate::store::{self, Database};
+use crate::vault::{self, VaultState};
+use crate::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the encrypted database lives. Apps pass their private files directory.
+    pub data_dir: PathBuf,
+    /// BCP 47 language tag for shown text, e.g. `en-GB`.
+    pub locale: String,
+    /// How new key slots choose their Argon2id parameters.
+    pub kdf: KdfProfile,
+}
+
+impl Config {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            data_dir: data_dir.into(),
+            locale: "en-GB".to_owned(),
+            kdf: KdfProfile::default(),
+        }
+    }
+}
+
+pub struct Harbour {
+    config: Config,
+    keystore: Arc<dyn PlatformKeyStore>,
+    clock: Arc<dyn Clock>,
+    state: Mutex<State>,
+}
+
+/// Everything behind the lock. Dropping `keys` wipes them.
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) db: Option<Database>,
+    pub(crate) keys: Option<VaultKeys>,
+}
+
+impl Harbour {
+    pub fn open(config: Config, keystore: Arc<dyn PlatformKeyStore>) -> Result<Self> {
+        Self::open_with_clock(config, keystore, Arc::new(SystemClock))
+    }
+
+    pub fn open_with_clock(
+        config: Config,
+        keystore: Arc<dyn PlatformKeyStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
+        if config.data_dir.as_os_str().is_empty() {
+            return Err(Error::InvalidInput("the data directory is empty"));
+        }
+        Ok(Harbour {
+            config,
+            keystore,
+            clock,
+            state: Mutex::new(State::default()),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub(crate) fn keystore(&self) -> &dyn PlatformKeyStore {
+        self.keystore.as_ref()
+    }
+
+    pub(crate) fn db_path(&self) -> PathBuf {
+        self.config.data_dir.join(store::DB_FILE)
+    }
+
+    /// A panic in another thread must not make the vault unusable: the state holds no
+    /// half-made changes (the database is transactional), so a poisoned lock is still sound.
+    pub(crate) fn lock_state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Opens the database if it exists (or `create` is set).
+    pub(crate) fn database<'s>(
+        &self,
+        state: &'s mut State,
+        create: bool,
+    ) -> Result<Option<&'s mut Database>> {
+        if state.db.is_none() {
+            let path = self.db_path();
+            if !create && !path.exists() {
+                return Ok(None);
+            }
+            if create {
+                create_private_dir(&self.config.data_dir)?;
+            }
+            let mut db = Database::open(&path)?;
+            // Finish any key deletion a crash interrupted. A key store that is unavailable now
+            // will be asked again next time.
+            let _ = vault::delete_retired_keys(&mut db, self.keystore());
+            state.db = Some(db);
+        }
+        Ok(state.db.as_mut())
+    }
+
+    /// Runs `f` with the database and the unlocked keys, or says why it cannot.
+    pub(crate) fn with_unlocked<T>(
+        &self,
+        f: impl FnOnce(&mut Database, &VaultKeys) -> Result<T>,
+    ) -> Result<T> {
+        let mut guard = self.lock_state();
+        let state = &mut *guard;
+        match (state.db.as_mut(), state.keys.as_ref()) {
+            (Some(db), Some(keys)) => f(db, keys),
+            _ if self.db_path().exists() => Err(Error::Locked),
+            _ => Err(Error::NoVault),
+        }
+    }
+
+    pub fn vault_state(&self) -> Result<VaultState> {
+        let mut guard = self.lock_state();
+        let unlocked = guard.keys.is_some();
+        let now = self.now();
+        let db = self.database(&mut guard, false)?;
+        vault::state(db.map(|d| &*d), unlocked, now)
+    }
+
+    /// Creates the vault and leaves it unlocked.
+    pub fn create_vault(&self, secret: Secret) -> Result<()> {
+        let mut guard = self.lock_state();
+        let db = self.database(&mut guard, true)?.ok_or(Error::NoVault)?;
+        let keys = vault::create(db, self.keystore(), &secret, &self.config.kdf)?;
+        guard.keys = Some(keys);
+        Ok(())
+    }
+
+    pub fn unlock(&self, secret: Secret) -> Result<()> {
+        let mut guard = self.lock_state();
+        let now = self.now();
+        let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
+        let keys = vault::unlock(db, self.keystore(), &secret, now)?;
+        guard.keys = Some(keys);
+        Ok(())
+    }
+
+    /// Drops and wipes every key at once, and checkpoints the WAL.
+    pub fn lock(&self) -> Result<()> {
+        let mut guard = self.lock_state();
+        guard.keys = None;
+        if let Some(db) = guard.db.as_ref() {
+            db.checkpoint()?;
+        }
+        Ok(())
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.lock_state().keys.is_some()
+    }
+
+    /// Re-wraps the data key under a new secret. No record is re-encrypted.
+    pub fn change_secret(&self, current: Secret, new: Secret) -> Result<()> {
+        let mut guard = self.lock_state();
+        let now = self.now();
+        let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
+        vault::change_secret(db, self.keystore(), &current, &new, &self.config.kdf, now)
+    }
+
+    /// The Argon2id parameters the current secret slot uses.
+    pub fn kdf_params(&self) -> Result<KdfParams> {
+        let mut guard = self.lock_state();
+        let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
+        vault::kdf_params(db.conn(), self.keystore())
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)?;
+    Ok(())
+}

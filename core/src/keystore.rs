@@ -1,0 +1,357 @@
+//! The platform key store: the app's hardware-backed, non-exportable keys.
+//!
+//! Harbour never sees a platform key. It asks the store to *wrap* (encrypt) and *unwrap*
+//! (decrypt) small blobs under a key named by an alias, and to *delete* an alias when data must
+//! become unrecoverable. On Android the app implements this with the Android Keystore (an
+//! AES-GCM key that never leaves the secure hardware); on iOS with the Keychain / Secure
+//! Enclave (`ThisDeviceOnly`). Because the PIN slot is sealed again by such a key, a copy of the
+//! database alone cannot be brute-forced offline.
+//!
+//! Two software stores live here: [`MemoryKeyStore`] for tests, and [`FileKeyStore`] for the
+//! command-line tool. **Neither is hardware-backed**: anyone who can read the key file can do
+//! what the platform key would prevent.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use zeroize::Zeroizing;
+
+use crate::crypto::aead;
+use crate::crypto::keys::Key32;
+
+/// What can go wrong inside a platform key store. Kept small so that every platform can map its
+/// own failures onto it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyStoreError {
+    /// No key exists under this alias (deleted, or this is another device).
+    #[error("no key under that alias")]
+    NotFound,
+    /// The key refused the bytes: they were changed or were wrapped by another key.
+    #[error("the key refused the data")]
+    Rejected,
+    /// The platform could not be used right now (device locked, user not authenticated,
+    /// hardware busy). Trying again later may work.
+    #[error("the key store is unavailable")]
+    Unavailable,
+    /// Anything else the platform reported.
+    #[error("the key store failed")]
+    Failed,
+}
+
+/// Implemented by the app (through the FFI) over the platform's secure key storage.
+///
+/// Contract: `wrap` creates the key for `alias` if it does not exist; wrapped output is
+/// authenticated, so `unwrap` of changed bytes fails with `Rejected`; `delete` of an unknown
+/// alias succeeds. Implementations must be thread-safe.
+pub trait PlatformKeyStore: Send + Sync {
+    fn wrap(&self, alias: &str, plaintext: &[u8]) -> Result<Vec<u8>, KeyStoreError>;
+    fn unwrap(&self, alias: &str, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyStoreError>;
+    fn delete(&self, alias: &str) -> Result<(), KeyStoreError>;
+}
+
+fn software_wrap(key: &Key32, alias: &str, plaintext: &[u8]) -> Result<Vec<u8>, KeyStoreError> {
+    aead::seal(key, alias.as_bytes(), plaintext).map_err(|_| KeyStoreError::Failed)
+}
+
+fn software_unwrap(
+    key: &Key32,
+    alias: &str,
+    wrapped: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, KeyStoreError> {
+    aead::open(key, alias.as_bytes(), wrapped).map_err(|_| KeyStoreError::Rejected)
+}
+
+/// A key store in memory, for tests. Can be told to fail, to test how Harbour copes.
+#[derive(Default)]
+pub struct MemoryKeyStore {
+    keys: Mutex<HashMap<String, Key32>>,
+    failing: Mutex<Option<KeyStoreError>>,
+}
+
+impl MemoryKeyStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every call fails with `error` until [`MemoryKeyStore::recover`] is called.
+    pub fn fail_with(&self, error: KeyStoreError) {
+        *self.failing.lock().unwrap_or_else(|e| e.into_inner()) = Some(error);
+    }
+
+    pub fn recover(&self) {
+        *self.failing.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Aliases currently holding a key.
+    pub fn aliases(&self) -> Vec<String> {
+        let mut v: Vec<_> = self
+            .keys
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .cloned()
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn check(&self) -> Result<(), KeyStoreError> {
+        match self
+            .failing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+impl PlatformKeyStore for MemoryKeyStore {
+    fn wrap(&self, alias: &str, plaintext: &[u8]) -> Result<Vec<u8>, KeyStoreError> {
+        self.check()?;
+        let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if !keys.contains_key(alias) {
+            let key = Key32::random().map_err(|_| KeyStoreError::Failed)?;
+            keys.insert(alias.to_owned(), key);
+        }
+        let key = keys.get(alias).ok_or(KeyStoreError::Failed)?;
+        software_wrap(key, alias, plaintext)
+    }
+
+    fn unwrap(&self, alias: &str, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyStoreError> {
+        self.check()?;
+        let keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        let key = keys.get(alias).ok_or(KeyStoreError::NotFound)?;
+        software_unwrap(key, alias, wrapped)
+    }
+
+    fn delete(&self, alias: &str) -> Result<(), KeyStoreError> {
+        self.check()?;
+        self.keys
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(alias);
+        Ok(())
+    }
+}
+
+/// A key store in one file, for the command-line tool. **Not hardware-backed**: the keys sit
+/// in the file, protected only by its permissions (0600 on Unix). Keep the file apart from the
+/// data directory so that copying the data alone does not copy the keys.
+///
+/// File format, one line per alias: `<alias> <64 hex digits>`. Rewritten atomically (temporary
+/// file, fsync, rename) on every change.
+pub struct FileKeyStore {
+    path: PathBuf,
+    lock: Mutex<()>,
+}
+
+impl FileKeyStore {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        FileKeyStore {
+            path: path.into(),
+            lock: Mutex::new(()),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn load(&self) -> Result<HashMap<String, Key32>, KeyStoreError> {
+        let text = match fs::read_to_string(&self.path) {
+            Ok(t) => Zeroizing::new(t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+            Err(_) => return Err(KeyStoreError::Unavailable),
+        };
+        let mut keys = HashMap::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let (alias, hex) = line.split_once(' ').ok_or(KeyStoreError::Failed)?;
+            let bytes = Zeroizing::new(decode_hex(hex.trim()).ok_or(KeyStoreError::Failed)?);
+            let key = Key32::from_slice(&bytes).map_err(|_| KeyStoreError::Failed)?;
+            keys.insert(alias.to_owned(), key);
+        }
+        Ok(keys)
+    }
+
+    fn save(&self, keys: &HashMap<String, Key32>) -> Result<(), KeyStoreError> {
+        let mut text = Zeroizing::new(String::with_capacity(keys.len() * 128));
+        let mut aliases: Vec<_> = keys.keys().collect();
+        aliases.sort();
+        for alias in aliases {
+            text.push_str(alias);
+            text.push(' ');
+            for b in keys[alias].expose() {
+                text.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+                text.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+            }
+            text.push('\n');
+        }
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder
+            .create(dir)
+            .map_err(|_| KeyStoreError::Unavailable)?;
+        let tmp = self.path.with_extension("tmp");
+        let write = || -> std::io::Result<()> {
+            let mut opts = fs::OpenOptions::new();
+            opts.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let mut f = opts.open(&tmp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            fs::rename(&tmp, &self.path)?;
+            if let Ok(d) = fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+            Ok(())
+        };
+        write().map_err(|_| {
+            let _ = fs::remove_file(&tmp);
+            KeyStoreError::Unavailable
+        })
+    }
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+fn valid_alias(alias: &str) -> Result<(), KeyStoreError> {
+    let ok = !alias.is_empty()
+        && alias.len() <= 128
+        && alias
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(KeyStoreError::Failed)
+    }
+}
+
+impl PlatformKeyStore for FileKeyStore {
+    fn wrap(&self, alias: &str, plaintext: &[u8]) -> Result<Vec<u8>, KeyStoreError> {
+        valid_alias(alias)?;
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut keys = self.load()?;
+        if !keys.contains_key(alias) {
+            keys.insert(
+                alias.to_owned(),
+                Key32::random().map_err(|_| KeyStoreError::Failed)?,
+            );
+            self.save(&keys)?;
+        }
+        let key = keys.get(alias).ok_or(KeyStoreError::Failed)?;
+        software_wrap(key, alias, plaintext)
+    }
+
+    fn unwrap(&self, alias: &str, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyStoreError> {
+        valid_alias(alias)?;
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let keys = self.load()?;
+        let key = keys.get(alias).ok_or(KeyStoreError::NotFound)?;
+        software_unwrap(key, alias, wrapped)
+    }
+
+    fn delete(&self, alias: &str) -> Result<(), KeyStoreError> {
+        valid_alias(alias)?;
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut keys = self.load()?;
+        if keys.remove(alias).is_some() {
+            self.save(&keys)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise(store: &dyn PlatformKeyStore) {
+        let w = store.wrap("harbour.test.pin.1", b"dek").unwrap();
+        assert_eq!(&store.unwrap("harbour.test.pin.1", &w).unwrap()[..], b"dek");
+        let mut bad = w.clone();
+        bad[30] ^= 1;
+        assert_eq!(
+            store.unwrap("harbour.test.pin.1", &bad).unwrap_err(),
+            KeyStoreError::Rejected
+        );
+        assert_eq!(
+            store.unwrap("harbour.test.other.1", &w).unwrap_err(),
+            KeyStoreError::NotFound
+        );
+        store.delete("harbour.test.pin.1").unwrap();
+        store.delete("harbour.test.pin.1").unwrap();
+        assert_eq!(
+            store.unwrap("harbour.test.pin.1", &w).unwrap_err(),
+            KeyStoreError::NotFound
+        );
+    }
+
+    #[test]
+    fn memory_store_contract() {
+        exercise(&MemoryKeyStore::new());
+    }
+
+    #[test]
+    fn memory_store_can_fail_on_purpose() {
+        let s = MemoryKeyStore::new();
+        s.fail_with(KeyStoreError::Unavailable);
+        assert_eq!(s.wrap("a", b"x").unwrap_err(), KeyStoreError::Unavailable);
+        s.recover();
+        assert!(s.wrap("a", b"x").is_ok());
+    }
+
+    #[test]
+    fn file_store_contract_and_persistence() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("conf").join("device.key");
+        exercise(&FileKeyStore::new(&path));
+        let a = FileKeyStore::new(&path);
+        let w = a.wrap("harbour.x.device.1", b"qak").unwrap();
+        let b = FileKeyStore::new(&path);
+        assert_eq!(&b.unwrap("harbour.x.device.1", &w).unwrap()[..], b"qak");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "key file must not be readable by others");
+        }
+        let other = FileKeyStore::new(dir.path().join("other.key"));
+        assert_eq!(
+            other.unwrap("harbour.x.device.1", &w).unwrap_err(),
+            KeyStoreError::NotFound
+        );
+    }
+
+    #[test]
+    fn file_store_rejects_odd_aliases() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = FileKeyStore::new(dir.path().join("k"));
+        assert!(s.wrap("bad alias\n", b"x").is_err());
+    }
+}

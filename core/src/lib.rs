@@ -1,0 +1,27 @@
+//! Harbour's offline core.
+//!
+//! Three things live here, and nothing else: a young person's private writing, encrypted on
+//! their phone (`vault`, `notes`, `plan`); help that works with no signal and no unlock
+//! (`directory`, `library`); and a supported session in which a youth worker can help build a
+//! plan without seeing private notes (`walkthrough`). See `DESIGN.md` at the repository root
+//! for the key hierarchy and the reasons behind it.
+//!
+//! The crate has no FFI types, no network access and no global state. Every entry point hangs
+//! off [`Harbour`], which is `Send + Sync` and meant to be called from a background thread.
+
+pub mod clock;
+pub mod crypto;
+mod error;
+mod fold;
+mod harbour;
+pub mod keystore;
+pub mod notes;
+pub mod secret;
+mod store;
+pub mod vault;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, Result};
+pub use harbour::{Config, Harbour};
+pub use keystore::{FileKeyStore, KeyStoreError, MemoryKeyStore, PlatformKeyStore};
+pub use secret::{Secret, UserText};

@@ -1,0 +1,326 @@
+//! Coping notes: the young person's own writing.
+//!
+//! Add, edit, show, list (pinned first, then newest first), delete, tags, pin, search by words
+//! (case- and accent-insensitive, over the decrypted text), and quick access for notes they
+//! want without the PIN. There is deliberately no count of days, no streak and no "days since":
+//! principles 2 and 3 in `reference/principles.md`.
+
+use jiff::Timestamp;
+
+use crate::crypto::codec::{Reader, Writer};
+use crate::fold;
+use crate::harbour::Harbour;
+use crate::secret::UserText;
+use crate::store::records::{self, Compartment, Record, Table};
+use crate::vault;
+use crate::{Error, Result};
+
+/// Longest note accepted, in bytes of UTF-8 (about 40 pages of text).
+pub const MAX_NOTE_BYTES: usize = 256 * 1024;
+pub const MAX_TAGS: usize = 20;
+pub const MAX_TAG_CHARS: usize = 40;
+
+const KIND_NOTE: u8 = 1;
+const SCHEMA: u16 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub id: String,
+    pub text: UserText,
+    pub tags: Vec<UserText>,
+    pub pinned: bool,
+    /// Readable without the PIN.
+    pub quick_access: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+fn check_text(text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::InvalidInput("a note cannot be empty"));
+    }
+    if text.len() > MAX_NOTE_BYTES {
+        return Err(Error::InvalidInput("a note can hold up to 256 KB of text"));
+    }
+    Ok(())
+}
+
+/// Trims tags, drops empty ones and duplicates (ignoring case and accents), checks limits.
+fn clean_tags(tags: Vec<UserText>) -> Result<Vec<UserText>> {
+    let mut out: Vec<UserText> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let t = tag.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if t.chars().count() > MAX_TAG_CHARS {
+            return Err(Error::InvalidInput("a tag can be up to 40 characters"));
+        }
+        if t.chars().any(char::is_control) {
+            return Err(Error::InvalidInput(
+                "a tag cannot contain control characters",
+            ));
+        }
+        if !out.iter().any(|o| fold::fold(o) == fold::fold(t)) {
+            out.push(UserText::from(t));
+        }
+    }
+    if out.len() > MAX_TAGS {
+        return Err(Error::InvalidInput("a note can have up to 20 tags"));
+    }
+    Ok(out)
+}
+
+fn encode(n: &Note) -> zeroize::Zeroizing<Vec<u8>> {
+    let size = 1
+        + 8
+        + 8
+        + 1
+        + Writer::str_len(&n.text)
+        + 4
+        + n.tags.iter().map(|t| Writer::str_len(t)).sum::<usize>();
+    let mut w = Writer::with_capacity(size);
+    w.u8(KIND_NOTE)
+        .i64(n.created_at.as_millisecond())
+        .i64(n.updated_at.as_millisecond())
+        .bool(n.pinned)
+        .str(&n.text)
+        .u32(n.tags.len() as u32);
+    for t in &n.tags {
+        w.str(t);
+    }
+    w.finish()
+}
+
+fn decode(rec: &Record) -> Result<Note> {
+    if rec.schema != SCHEMA {
+        return Err(if rec.schema > SCHEMA {
+            Error::NewerFormat {
+                found: u32::from(rec.schema),
+                supported: u32::from(SCHEMA),
+            }
+        } else {
+            Error::Tampered
+        });
+    }
+    let mut r = Reader::new(&rec.plaintext);
+    if r.u8()? != KIND_NOTE {
+        return Err(Error::Tampered);
+    }
+    let ts = |ms: i64| Timestamp::from_millisecond(ms).map_err(|_| Error::Tampered);
+    let created_at = ts(r.i64()?)?;
+    let updated_at = ts(r.i64()?)?;
+    let pinned = r.bool()?;
+    let text = UserText::from(r.str()?);
+    let count = r.u32()? as usize;
+    if count > MAX_TAGS {
+        return Err(Error::Tampered);
+    }
+    let mut tags = Vec::with_capacity(count);
+    for _ in 0..count {
+        tags.push(UserText::from(r.str()?));
+    }
+    r.finish()?;
+    Ok(Note {
+        id: rec.id.clone(),
+        text,
+        tags,
+        pinned,
+        quick_access: rec.compartment == Compartment::QuickAccess,
+        created_at,
+        updated_at,
+    })
+}
+
+fn compartment(quick: bool) -> Compartment {
+    if quick {
+        Compartment::QuickAccess
+    } else {
+        Compartment::Private
+    }
+}
+
+/// Pinned first, then newest first.
+fn sort(notes: &mut [Note]) {
+    notes.sort_by(|a, b| {
+        b.pinned
+            .cmp(&a.pinned)
+            .then(b.created_at.cmp(&a.created_at))
+            .then(a.id.cmp(&b.id))
+    });
+}
+
+impl Harbour {
+    pub fn add_note(&self, text: UserText, tags: Vec<UserText>) -> Result<Note> {
+        check_text(&text)?;
+        let tags = clean_tags(tags)?;
+        let now = self.now();
+        self.with_unlocked(|db, keys| {
+            let note = Note {
+                id: records::new_id()?,
+                text,
+                tags,
+                pinned: false,
+                quick_access: false,
+                created_at: now,
+                updated_at: now,
+            };
+            db.write(|tx| {
+                records::put(
+                    tx,
+                    keys,
+                    Table::Note,
+                    &note.id,
+                    Compartment::Private,
+                    SCHEMA,
+                    &encode(&note),
+                )
+            })?;
+            Ok(note)
+        })
+    }
+
+    /// Reads, changes and writes back one note in one transaction.
+    fn update_note(&self, id: &str, change: impl FnOnce(&mut Note)) -> Result<Note> {
+        let now = self.now();
+        self.with_unlocked(|db, keys| {
+            db.write(|tx| {
+                let rec = records::get(tx, records::Reader::Unlocked(keys), Table::Note, id)?
+                    .ok_or(Error::NotFound("note"))?;
+                let mut note = decode(&rec)?;
+                change(&mut note);
+                note.updated_at = now;
+                records::put(
+                    tx,
+                    keys,
+                    Table::Note,
+                    id,
+                    compartment(note.quick_access),
+                    SCHEMA,
+                    &encode(&note),
+                )?;
+                Ok(note)
+            })
+        })
+    }
+
+    pub fn edit_note(&self, id: &str, text: UserText) -> Result<Note> {
+        check_text(&text)?;
+        self.update_note(id, |n| n.text = text)
+    }
+
+    pub fn set_note_tags(&self, id: &str, tags: Vec<UserText>) -> Result<Note> {
+        let tags = clean_tags(tags)?;
+        self.update_note(id, |n| n.tags = tags)
+    }
+
+    pub fn set_note_pinned(&self, id: &str, pinned: bool) -> Result<Note> {
+        self.update_note(id, |n| n.pinned = pinned)
+    }
+
+    /// Moves a note into or out of the quick-access compartment (re-encrypting it under the
+    /// other key).
+    pub fn set_note_quick_access(&self, id: &str, quick: bool) -> Result<Note> {
+        self.update_note(id, |n| n.quick_access = quick)
+    }
+
+    pub fn note(&self, id: &str) -> Result<Note> {
+        self.with_unlocked(|db, keys| {
+            let rec = records::get(db.conn(), records::Reader::Unlocked(keys), Table::Note, id)?
+                .ok_or(Error::NotFound("note"))?;
+            decode(&rec)
+        })
+    }
+
+    /// All notes, pinned first, then newest first.
+    pub fn list_notes(&self) -> Result<Vec<Note>> {
+        self.with_unlocked(|db, keys| {
+            let mut notes = records::list(
+                db.conn(),
+                records::Reader::Unlocked(keys),
+                Table::Note,
+                None,
+            )?
+            .iter()
+            .map(decode)
+            .collect::<Result<Vec<_>>>()?;
+            sort(&mut notes);
+            Ok(notes)
+        })
+    }
+
+    /// Notes containing every word of `query` in their text or tags, ignoring case and accents.
+    pub fn search_notes(&self, query: &str) -> Result<Vec<Note>> {
+        let words = fold::words(query);
+        if words.is_empty() {
+            return Err(Error::InvalidInput("search needs at least one word"));
+        }
+        let mut found: Vec<Note> = self
+            .list_notes()?
+            .into_iter()
+            .filter(|n| {
+                let mut haystack = fold::fold(&n.text);
+                for t in &n.tags {
+                    haystack.push(' ');
+                    haystack.push_str(&fold::fold(t));
+                }
+                words.iter().all(|w| haystack.contains(w.as_str()))
+            })
+            .collect();
+        sort(&mut found);
+        Ok(found)
+    }
+
+    /// Deletes a note, then checkpoints so its ciphertext does not linger in the WAL.
+    pub fn delete_note(&self, id: &str) -> Result<()> {
+        self.with_unlocked(|db, keys| {
+            let existed = db.write(|tx| records::delete(tx, keys, Table::Note, id))?;
+            if !existed {
+                return Err(Error::NotFound("note"));
+            }
+            db.checkpoint()
+        })
+    }
+
+    /// The one note id starting with `prefix` (at least 4 hex digits), for people typing ids.
+    pub fn resolve_note_id(&self, prefix: &str) -> Result<String> {
+        if prefix.len() < 4 {
+            return Err(Error::InvalidInput(
+                "give at least 4 characters of the note id",
+            ));
+        }
+        self.with_unlocked(|db, _| {
+            let ids = records::ids_with_prefix(db.conn(), Table::Note, prefix)?;
+            match ids.as_slice() {
+                [one] => Ok(one.clone()),
+                [] => Err(Error::NotFound("note")),
+                _ => Err(Error::InvalidInput(
+                    "more than one note starts with that id",
+                )),
+            }
+        })
+    }
+
+    /// Notes the user marked quick access, readable with no secret (through the device key).
+    pub fn quick_access_notes(&self) -> Result<Vec<Note>> {
+        let mut guard = self.lock_state();
+        let Some(db) = self.database(&mut guard, false)? else {
+            return Ok(Vec::new());
+        };
+        if vault::load_row(db.conn())?.is_none() {
+            return Ok(Vec::new());
+        }
+        let quick = vault::quick_keys(db.conn(), self.keystore())?;
+        let mut notes = records::list(
+            db.conn(),
+            records::Reader::Quick(&quick),
+            Table::Note,
+            Some(Compartment::QuickAccess),
+        )?
+        .iter()
+        .map(decode)
+        .collect::<Result<Vec<_>>>()?;
+        sort(&mut notes);
+        Ok(notes)
+    }
+}

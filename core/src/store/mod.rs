@@ -1,0 +1,304 @@
+//! SQLite storage: opening, pragmas, migrations and transactions.
+//!
+//! Every API mutation is one `BEGIN IMMEDIATE` transaction. Migrations are numbered SQL files
+//! applied together in one transaction and recorded in `user_version`; a database from a newer
+//! version of Harbour is refused and left untouched; a damaged file is reported, never deleted.
+
+pub(crate) mod integrity;
+pub(crate) mod records;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::{Error, Result};
+
+/// Numbered migrations. Append only: a released migration never changes.
+pub(crate) const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("migrations/0001_vault.sql"))];
+
+pub(crate) const LATEST_SCHEMA: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+pub(crate) const DB_FILE: &str = "harbour.sqlite3";
+
+pub(crate) struct Database {
+    conn: Connection,
+}
+
+impl Database {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        create_private_file(path)?;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        configure(&conn)?;
+        migrate(&mut conn)?;
+        Ok(Database { conn })
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: all of it commits, or none of it does.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Copies the WAL into the main file and truncates it, so deleted pages do not linger in
+    /// the WAL. With `secure_delete` the freed pages in the main file are already zeroed.
+    pub(crate) fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+/// Creates the database file readable by this user only, before SQLite does it with default
+/// permissions; SQLite gives its `-wal` and `-shm` files the same permissions as the main file.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Storage(0));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous=FULL;
+         PRAGMA secure_delete=ON;
+         PRAGMA temp_store=MEMORY;
+         PRAGMA foreign_keys=ON;
+         PRAGMA cell_size_check=ON;
+         PRAGMA busy_timeout=5000;",
+    )?;
+    Ok(())
+}
+
+fn user_version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = user_version(conn)?;
+    if current > LATEST_SCHEMA {
+        return Err(Error::NewerFormat {
+            found: current,
+            supported: LATEST_SCHEMA,
+        });
+    }
+    if current == LATEST_SCHEMA {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Read again inside the write lock: another connection may have migrated meanwhile.
+    let current = user_version(&tx)?;
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Columns allowed to hold plaintext. Adding a column to the schema fails this test until
+    /// the column is added here, on purpose: every plaintext column is a decision.
+    const PLAINTEXT_ALLOWLIST: &[(&str, &[&str])] = &[
+        (
+            "vault",
+            &[
+                "id",
+                "vault_id",
+                "epoch",
+                "secret_kind",
+                "canary",
+                "integrity",
+            ],
+        ),
+        ("key_slot", &["kind", "epoch", "blob"]),
+        ("unlock_attempts", &["id", "failures", "last_failure_ms"]),
+        ("retired_key", &["alias"]),
+        ("note", &["id", "revision", "compartment", "body"]),
+    ];
+
+    /// Columns that hold ciphertext (or wrapped keys) and nothing else.
+    const SEALED_COLUMNS: &[(&str, &str)] = &[
+        ("vault", "canary"),
+        ("vault", "integrity"),
+        ("key_slot", "blob"),
+        ("note", "body"),
+    ];
+
+    pub(crate) fn schema_of(conn: &Connection) -> Vec<(String, Vec<String>)> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap();
+        let tables: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        tables
+            .into_iter()
+            .map(|t| {
+                let mut s = conn.prepare(&format!("PRAGMA table_info({t})")).unwrap();
+                let cols = s
+                    .query_map([], |r| r.get::<_, String>(1))
+                    .unwrap()
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .unwrap();
+                (t, cols)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn plaintext_columns_are_allowlisted() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join(DB_FILE)).unwrap();
+        let schema = schema_of(db.conn());
+        let mut expected: Vec<(String, Vec<String>)> = PLAINTEXT_ALLOWLIST
+            .iter()
+            .map(|(t, c)| (t.to_string(), c.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        expected.sort();
+        assert_eq!(
+            schema, expected,
+            "schema columns differ from the plaintext allowlist"
+        );
+        for (t, c) in SEALED_COLUMNS {
+            assert!(
+                schema
+                    .iter()
+                    .any(|(st, sc)| st == t && sc.iter().any(|x| x == c))
+            );
+        }
+    }
+
+    #[test]
+    fn pragmas_are_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join(DB_FILE)).unwrap();
+        let get = |p: &str| -> i64 {
+            db.conn()
+                .query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(get("secure_delete"), 1);
+        assert_eq!(get("temp_store"), 2);
+        assert_eq!(get("synchronous"), 2);
+        let mode: String = db
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn newer_schema_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let db = Database::open(&path).unwrap();
+            db.conn()
+                .pragma_update(None, "user_version", LATEST_SCHEMA + 1)
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        assert!(matches!(
+            Database::open(&path),
+            Err(Error::NewerFormat { found, supported }) if found == LATEST_SCHEMA + 1 && supported == LATEST_SCHEMA
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn damaged_file_is_reported_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        std::fs::write(&path, vec![0x42u8; 8192]).unwrap();
+        assert_eq!(Database::open(&path).err(), Some(Error::Corrupt));
+        assert_eq!(std::fs::read(&path).unwrap(), vec![0x42u8; 8192]);
+    }
+
+    /// Every older schema snapshot in `fixtures/schema/` upgrades to exactly the schema a fresh
+    /// database gets. Snapshots are the SQL a released version created; `v{N}.sql` for each N.
+    #[test]
+    fn every_older_snapshot_upgrades_to_the_fresh_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = Database::open(&dir.path().join("fresh.db")).unwrap();
+        let fresh_sql = normalised_schema_sql(fresh.conn());
+
+        let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/schema");
+        let mut seen_latest = false;
+        for version in 1..=LATEST_SCHEMA {
+            let file = snapshots.join(format!("v{version}.sql"));
+            let sql = std::fs::read_to_string(&file)
+                .unwrap_or_else(|_| panic!("missing schema snapshot {}", file.display()));
+            let path = dir.path().join(format!("old-v{version}.db"));
+            {
+                let conn = Connection::open(&path).unwrap();
+                conn.execute_batch(&sql).unwrap();
+                conn.pragma_update(None, "user_version", version).unwrap();
+            }
+            let upgraded = Database::open(&path).unwrap();
+            assert_eq!(user_version(upgraded.conn()).unwrap(), LATEST_SCHEMA);
+            assert_eq!(
+                normalised_schema_sql(upgraded.conn()),
+                fresh_sql,
+                "upgrade from v{version}"
+            );
+            if version == LATEST_SCHEMA {
+                seen_latest = true;
+            }
+        }
+        assert!(
+            seen_latest,
+            "add fixtures/schema/v{LATEST_SCHEMA}.sql for the newest schema"
+        );
+    }
+
+    fn normalised_schema_sql(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| {
+            let sql: Option<String> = r.get(3)?;
+            Ok(format!(
+                "{}|{}|{}|{}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                sql.unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ))
+        })
+        .unwrap()
+        .collect::<std::result::Result<_, _>>()
+        .unwrap()
+    }
+}

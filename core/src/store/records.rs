@@ -1,0 +1,272 @@
+//! Encrypted rows. Every table of user data has the same shape — `id, revision, compartment,
+//! body` — and goes through here, so the envelope, its binding and the integrity accumulator
+//! are applied in exactly one place.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use zeroize::Zeroizing;
+
+use super::integrity;
+use crate::crypto::envelope::{self, Binding, Header};
+use crate::crypto::keys::{Key32, QuickKeys, VaultKeys, random_array};
+use crate::{Error, Result};
+
+/// Tables that hold encrypted records. The names are fixed strings, never user input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Table {
+    Note,
+}
+
+impl Table {
+    pub(crate) const ALL: &'static [Table] = &[Table::Note];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Table::Note => "note",
+        }
+    }
+}
+
+/// The single encrypted column of every record table.
+const FIELD: &str = "body";
+
+/// Which key protects a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Compartment {
+    /// Needs the user's secret.
+    Private,
+    /// Readable without the secret, through the device-only key, for use in a crisis.
+    QuickAccess,
+}
+
+impl Compartment {
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            Compartment::Private => 0,
+            Compartment::QuickAccess => 1,
+        }
+    }
+
+    pub(crate) fn from_code(code: i64) -> Result<Self> {
+        match code {
+            0 => Ok(Compartment::Private),
+            1 => Ok(Compartment::QuickAccess),
+            _ => Err(Error::Tampered),
+        }
+    }
+}
+
+/// A decrypted record.
+pub(crate) struct Record {
+    pub id: String,
+    pub compartment: Compartment,
+    pub schema: u16,
+    pub plaintext: Zeroizing<Vec<u8>>,
+}
+
+/// Which keys a reader holds: all of them (unlocked) or only the quick-access ones.
+#[derive(Clone, Copy)]
+pub(crate) enum Reader<'a> {
+    Unlocked(&'a VaultKeys),
+    Quick(&'a QuickKeys),
+}
+
+impl Reader<'_> {
+    fn epoch(&self) -> u32 {
+        match self {
+            Reader::Unlocked(k) => k.epoch,
+            Reader::Quick(q) => q.epoch,
+        }
+    }
+
+    fn key(&self, c: Compartment) -> Result<&Key32> {
+        match (self, c) {
+            (Reader::Unlocked(k), Compartment::Private) => Ok(k.records()),
+            (Reader::Unlocked(k), Compartment::QuickAccess) => Ok(k.quick().records()),
+            (Reader::Quick(q), Compartment::QuickAccess) => Ok(q.records()),
+            (Reader::Quick(_), Compartment::Private) => Err(Error::Locked),
+        }
+    }
+}
+
+pub(crate) fn key_for(keys: &VaultKeys, c: Compartment) -> &Key32 {
+    match c {
+        Compartment::Private => keys.records(),
+        Compartment::QuickAccess => keys.quick().records(),
+    }
+}
+
+/// A fresh random record id: 128 bits, hex. Random rather than sequential so ids say nothing
+/// about order or count.
+pub(crate) fn new_id() -> Result<String> {
+    let bytes: [u8; 16] = random_array()?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn binding<'a>(table: Table, id: &'a str, revision: u64, c: Compartment) -> Binding<'a> {
+    Binding {
+        table: table.name(),
+        field: FIELD,
+        id,
+        revision,
+        compartment: c.code(),
+    }
+}
+
+fn current(conn: &Connection, table: Table, id: &str) -> Result<Option<(u64, Compartment)>> {
+    let row: Option<(i64, i64)> = conn
+        .query_row(
+            &format!(
+                "SELECT revision, compartment FROM {} WHERE id = ?1",
+                table.name()
+            ),
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(rev, c)| {
+        Ok((
+            u64::try_from(rev).map_err(|_| Error::Tampered)?,
+            Compartment::from_code(c)?,
+        ))
+    })
+    .transpose()
+}
+
+/// Inserts or replaces a record, bumping its revision. Returns the new revision.
+pub(crate) fn put(
+    tx: &Transaction<'_>,
+    keys: &VaultKeys,
+    table: Table,
+    id: &str,
+    compartment: Compartment,
+    schema: u16,
+    plaintext: &[u8],
+) -> Result<u64> {
+    let old = current(tx, table, id)?;
+    let revision = old.map_or(1, |(r, _)| r + 1);
+    let envelope = envelope::seal(
+        key_for(keys, compartment),
+        Header {
+            epoch: keys.epoch,
+            schema,
+        },
+        &binding(table, id, revision, compartment),
+        plaintext,
+    )?;
+    tx.execute(
+        &format!(
+            "INSERT INTO {} (id, revision, compartment, body) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(id) DO UPDATE SET revision = ?2, compartment = ?3, body = ?4",
+            table.name()
+        ),
+        params![id, revision as i64, compartment.code(), envelope],
+    )?;
+    integrity::replace(tx, keys, table, id, old, Some((revision, compartment)))?;
+    Ok(revision)
+}
+
+/// Deletes a record. Returns whether it existed.
+pub(crate) fn delete(
+    tx: &Transaction<'_>,
+    keys: &VaultKeys,
+    table: Table,
+    id: &str,
+) -> Result<bool> {
+    let Some(old) = current(tx, table, id)? else {
+        return Ok(false);
+    };
+    tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table.name()), [id])?;
+    integrity::replace(tx, keys, table, id, Some(old), None)?;
+    Ok(true)
+}
+
+fn decrypt_row(
+    reader: Reader<'_>,
+    table: Table,
+    id: String,
+    revision: i64,
+    compartment: i64,
+    body: Vec<u8>,
+) -> Result<Record> {
+    let revision = u64::try_from(revision).map_err(|_| Error::Tampered)?;
+    let compartment = Compartment::from_code(compartment)?;
+    let key = reader.key(compartment)?;
+    let (header, plaintext) =
+        envelope::open(key, &body, &binding(table, &id, revision, compartment))?;
+    if header.epoch != reader.epoch() {
+        return Err(Error::Tampered);
+    }
+    Ok(Record {
+        id,
+        compartment,
+        schema: header.schema,
+        plaintext,
+    })
+}
+
+type RawRow = (String, i64, i64, Vec<u8>);
+
+fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+pub(crate) fn get(
+    conn: &Connection,
+    reader: Reader<'_>,
+    table: Table,
+    id: &str,
+) -> Result<Option<Record>> {
+    let row = conn
+        .query_row(
+            &format!(
+                "SELECT id, revision, compartment, body FROM {} WHERE id = ?1",
+                table.name()
+            ),
+            [id],
+            raw,
+        )
+        .optional()?;
+    row.map(|(id, rev, c, body)| decrypt_row(reader, table, id, rev, c, body))
+        .transpose()
+}
+
+/// Every record of a table, or only those of one compartment.
+pub(crate) fn list(
+    conn: &Connection,
+    reader: Reader<'_>,
+    table: Table,
+    only: Option<Compartment>,
+) -> Result<Vec<Record>> {
+    let sql = format!(
+        "SELECT id, revision, compartment, body FROM {} WHERE ?1 IS NULL OR compartment = ?1",
+        table.name()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([only.map(Compartment::code)], raw)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, rev, c, body) = row?;
+        out.push(decrypt_row(reader, table, id, rev, c, body)?);
+    }
+    Ok(out)
+}
+
+/// Ids starting with `prefix` (which must be lowercase hex).
+pub(crate) fn ids_with_prefix(
+    conn: &Connection,
+    table: Table,
+    prefix: &str,
+) -> Result<Vec<String>> {
+    if !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(Vec::new());
+    }
+    let prefix = prefix.to_ascii_lowercase();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id FROM {} WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2",
+        table.name()
+    ))?;
+    let ids = stmt
+        .query_map([prefix], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}

@@ -1,0 +1,340 @@
+//! The vault lifecycle: create, unlock, lock, change secret, state.
+//!
+//! Key hierarchy (see `DESIGN.md`, "Keys and encryption"):
+//!
+//! ```text
+//! secret ──Argon2id──▶ KEK ─┐
+//!                           ├─ seals DEK ──▶ platform key (alias …secret.<epoch>) ──▶ key_slot 'secret'
+//! DEK (random 256-bit) ─────┘    └─HKDF─▶ records, canary, integrity subkeys
+//! QAK (random 256-bit) ──▶ platform key (alias …device.<epoch>) ──▶ key_slot 'device'
+//!                                └─HKDF─▶ quick-access records subkey
+//! ```
+
+mod slot;
+pub mod throttle;
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::crypto::envelope::{self, Binding, Header};
+pub use crate::crypto::kdf::{KdfParams, KdfProfile};
+use crate::crypto::keys::{Key32, QuickKeys, VAULT_ID_LEN, VaultKeys, random_array};
+use crate::keystore::PlatformKeyStore;
+use crate::secret::Secret;
+pub use crate::secret::SecretKind;
+use crate::store::{Database, integrity};
+use crate::{Error, Result};
+use slot::{SlotKind, SlotOutcome};
+use throttle::Attempts;
+
+/// What the app should show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VaultState {
+    /// No vault yet: offer to create one. Help now and the library work regardless.
+    NoVault,
+    Locked {
+        secret_kind: SecretKind,
+        /// Wrong tries since the last success.
+        failed_attempts: u32,
+        /// Set while a delay is running: the next try is refused until then.
+        retry_after: Option<Duration>,
+    },
+    Unlocked {
+        secret_kind: SecretKind,
+    },
+}
+
+const CANARY: &[u8] = b"harbour canary v1";
+const CANARY_SCHEMA: u16 = 1;
+
+fn canary_binding(epoch: u32) -> Binding<'static> {
+    Binding {
+        table: "vault",
+        field: "canary",
+        id: "1",
+        revision: u64::from(epoch),
+        compartment: 0,
+    }
+}
+
+pub(crate) struct VaultRow {
+    pub vault_id: [u8; VAULT_ID_LEN],
+    pub epoch: u32,
+    pub secret_kind: SecretKind,
+    canary: Vec<u8>,
+}
+
+pub(crate) fn load_row(conn: &Connection) -> Result<Option<VaultRow>> {
+    let row: Option<(Vec<u8>, i64, String, Vec<u8>)> = conn
+        .query_row(
+            "SELECT vault_id, epoch, secret_kind, canary FROM vault WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    row.map(|(id, epoch, kind, canary)| {
+        Ok(VaultRow {
+            vault_id: id.try_into().map_err(|_| Error::Tampered)?,
+            epoch: u32::try_from(epoch).map_err(|_| Error::Tampered)?,
+            secret_kind: SecretKind::parse(&kind)?,
+            canary,
+        })
+    })
+    .transpose()
+}
+
+fn require_row(conn: &Connection) -> Result<VaultRow> {
+    load_row(conn)?.ok_or(Error::NoVault)
+}
+
+fn slot_blob(conn: &Connection, kind: SlotKind, epoch: u32) -> Result<Vec<u8>> {
+    let (blob, slot_epoch): (Vec<u8>, i64) = conn
+        .query_row(
+            "SELECT blob, epoch FROM key_slot WHERE kind = ?1",
+            [kind.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or(Error::Tampered)?;
+    if slot_epoch != i64::from(epoch) {
+        return Err(Error::Tampered);
+    }
+    Ok(blob)
+}
+
+pub(crate) fn state(db: Option<&Database>, unlocked: bool, now: Timestamp) -> Result<VaultState> {
+    let Some(db) = db else {
+        return Ok(VaultState::NoVault);
+    };
+    let Some(row) = load_row(db.conn())? else {
+        return Ok(VaultState::NoVault);
+    };
+    if unlocked {
+        return Ok(VaultState::Unlocked {
+            secret_kind: row.secret_kind,
+        });
+    }
+    let attempts = Attempts::load(db.conn())?;
+    Ok(VaultState::Locked {
+        secret_kind: row.secret_kind,
+        failed_attempts: attempts.failures,
+        retry_after: attempts.retry_after(now),
+    })
+}
+
+/// The fresh keys and the sealed rows of a new key epoch.
+pub(crate) struct NewEpoch {
+    pub keys: VaultKeys,
+    pub secret_slot: Vec<u8>,
+    pub device_slot: Vec<u8>,
+    pub canary: Vec<u8>,
+}
+
+/// Makes a DEK and quick-access key for `epoch` and seals them into slots. Slow: runs the KDF.
+pub(crate) fn new_epoch(
+    store: &dyn PlatformKeyStore,
+    vault_id: [u8; VAULT_ID_LEN],
+    epoch: u32,
+    secret: &Secret,
+    params: KdfParams,
+) -> Result<NewEpoch> {
+    let dek = Key32::random()?;
+    let qak = Key32::random()?;
+    let secret_slot = slot::seal_secret(store, &vault_id, epoch, secret, params, &dek)?;
+    let device_slot = slot::seal_device(store, &vault_id, epoch, &qak)?;
+    let keys = VaultKeys::new(vault_id, epoch, &dek, &qak);
+    let canary = envelope::seal(
+        keys.canary(),
+        Header {
+            epoch,
+            schema: CANARY_SCHEMA,
+        },
+        &canary_binding(epoch),
+        CANARY,
+    )?;
+    Ok(NewEpoch {
+        keys,
+        secret_slot,
+        device_slot,
+        canary,
+    })
+}
+
+/// Platform aliases of one epoch's slots.
+pub(crate) fn aliases(vault_id: &[u8; VAULT_ID_LEN], epoch: u32) -> [String; 2] {
+    [
+        slot::alias(vault_id, SlotKind::Secret, epoch),
+        slot::alias(vault_id, SlotKind::Device, epoch),
+    ]
+}
+
+pub(crate) fn create(
+    db: &mut Database,
+    store: &dyn PlatformKeyStore,
+    secret: &Secret,
+    profile: &KdfProfile,
+) -> Result<VaultKeys> {
+    let kind = secret.check_new()?;
+    if load_row(db.conn())?.is_some() {
+        return Err(Error::VaultExists);
+    }
+    let vault_id: [u8; VAULT_ID_LEN] = random_array()?;
+    let epoch = 1;
+    let params = profile.params()?;
+    let fresh = new_epoch(store, vault_id, epoch, secret, params)?;
+    let written = db.write(|tx| {
+        if load_row(tx)?.is_some() {
+            return Err(Error::VaultExists);
+        }
+        tx.execute(
+            "INSERT INTO vault (id, vault_id, epoch, secret_kind, canary, integrity)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+            params![
+                vault_id.as_slice(),
+                epoch,
+                kind.as_str(),
+                fresh.canary,
+                integrity::seal(&fresh.keys, &[0u8; 32])?
+            ],
+        )?;
+        write_slots(tx, epoch, &fresh)?;
+        Attempts::reset(tx)
+    });
+    if let Err(e) = written {
+        // Nothing refers to the new platform keys; do not leave them behind.
+        for alias in aliases(&vault_id, epoch) {
+            let _ = store.delete(&alias);
+        }
+        return Err(e);
+    }
+    Ok(fresh.keys)
+}
+
+pub(crate) fn write_slots(conn: &Connection, epoch: u32, fresh: &NewEpoch) -> Result<()> {
+    for (kind, blob) in [
+        (SlotKind::Secret, &fresh.secret_slot),
+        (SlotKind::Device, &fresh.device_slot),
+    ] {
+        conn.execute(
+            "INSERT INTO key_slot (kind, epoch, blob) VALUES (?1, ?2, ?3)
+             ON CONFLICT(kind) DO UPDATE SET epoch = ?2, blob = ?3",
+            params![kind.as_str(), epoch, blob],
+        )?;
+    }
+    Ok(())
+}
+
+/// Checks the secret, counting wrong tries, and returns the vault row and its DEK.
+fn open_dek(
+    db: &mut Database,
+    store: &dyn PlatformKeyStore,
+    secret: &Secret,
+    now: Timestamp,
+) -> Result<(VaultRow, Key32)> {
+    let row = require_row(db.conn())?;
+    if let Some(wait) = Attempts::load(db.conn())?.retry_after(now) {
+        return Err(Error::LockedOut { retry_after: wait });
+    }
+    let blob = slot_blob(db.conn(), SlotKind::Secret, row.epoch)?;
+    match slot::open_secret(store, &row.vault_id, row.epoch, &blob, secret)? {
+        SlotOutcome::Opened(dek) => Ok((row, dek)),
+        SlotOutcome::WrongSecret => {
+            let attempts = db.write(|tx| Attempts::record_failure(tx, now))?;
+            Err(Error::WrongSecret {
+                retry_after: attempts.retry_after(now),
+            })
+        }
+    }
+}
+
+fn open_qak(conn: &Connection, store: &dyn PlatformKeyStore, row: &VaultRow) -> Result<Key32> {
+    let blob = slot_blob(conn, SlotKind::Device, row.epoch)?;
+    slot::open_device(store, &row.vault_id, row.epoch, &blob)
+}
+
+fn check_canary(keys: &VaultKeys, row: &VaultRow) -> Result<()> {
+    let (header, value) = envelope::open(keys.canary(), &row.canary, &canary_binding(row.epoch))?;
+    if header.epoch != row.epoch || value.as_slice() != CANARY {
+        return Err(Error::Tampered);
+    }
+    Ok(())
+}
+
+pub(crate) fn unlock(
+    db: &mut Database,
+    store: &dyn PlatformKeyStore,
+    secret: &Secret,
+    now: Timestamp,
+) -> Result<VaultKeys> {
+    let (row, dek) = open_dek(db, store, secret, now)?;
+    let qak = open_qak(db.conn(), store, &row)?;
+    let keys = VaultKeys::new(row.vault_id, row.epoch, &dek, &qak);
+    // The DEK is authentic (its slot verified), so a canary or accumulator that does not
+    // match means the database was changed, not that the secret was wrong.
+    check_canary(&keys, &row)?;
+    integrity::verify(db.conn(), &keys)?;
+    if Attempts::load(db.conn())?.failures > 0 {
+        db.write(|tx| Attempts::reset(tx))?;
+    }
+    Ok(keys)
+}
+
+pub(crate) fn change_secret(
+    db: &mut Database,
+    store: &dyn PlatformKeyStore,
+    current: &Secret,
+    new: &Secret,
+    profile: &KdfProfile,
+    now: Timestamp,
+) -> Result<()> {
+    let kind = new.check_new()?;
+    let (row, dek) = open_dek(db, store, current, now)?;
+    let params = profile.params()?;
+    // Same epoch, same platform key: only the secret slot changes; no record is re-encrypted.
+    let blob = slot::seal_secret(store, &row.vault_id, row.epoch, new, params, &dek)?;
+    db.write(|tx| {
+        tx.execute(
+            "UPDATE key_slot SET blob = ?1 WHERE kind = ?2 AND epoch = ?3",
+            params![blob, SlotKind::Secret.as_str(), row.epoch],
+        )?;
+        tx.execute(
+            "UPDATE vault SET secret_kind = ?1 WHERE id = 1",
+            [kind.as_str()],
+        )?;
+        Attempts::reset(tx)
+    })
+}
+
+/// The quick-access keys, through the device-only slot: no secret needed.
+pub(crate) fn quick_keys(conn: &Connection, store: &dyn PlatformKeyStore) -> Result<QuickKeys> {
+    let row = require_row(conn)?;
+    let qak = open_qak(conn, store, &row)?;
+    Ok(QuickKeys::new(row.vault_id, row.epoch, &qak))
+}
+
+/// The KDF parameters of the current secret slot.
+pub(crate) fn kdf_params(conn: &Connection, store: &dyn PlatformKeyStore) -> Result<KdfParams> {
+    let row = require_row(conn)?;
+    let blob = slot_blob(conn, SlotKind::Secret, row.epoch)?;
+    slot::secret_params(store, &row.vault_id, row.epoch, &blob)
+}
+
+/// Deletes platform keys whose slots a committed transaction retired. Safe to repeat: aliases
+/// stay listed until the key store confirms the deletion.
+pub(crate) fn delete_retired_keys(db: &mut Database, store: &dyn PlatformKeyStore) -> Result<()> {
+    let aliases: Vec<String> = {
+        let mut stmt = db.conn().prepare("SELECT alias FROM retired_key")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for alias in aliases {
+        store.delete(&alias)?;
+        db.write(|tx| {
+            tx.execute("DELETE FROM retired_key WHERE alias = ?1", [&alias])?;
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
