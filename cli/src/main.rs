@@ -1,0 +1,184 @@
+//! `harbour`: the reference front end for Harbour's core, and the publisher's tools.
+//!
+//! Every command is one process: it opens the data, unlocks if the command needs private data,
+//! does one thing, and exits (which locks again). Nothing here talks to a network.
+
+mod exit;
+mod notes;
+mod output;
+mod prompt;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use harbour_core::crypto::KdfProfile;
+use harbour_core::{Config, FileKeyStore, Harbour};
+
+use output::Output;
+
+const ABOUT: &str = "Harbour: a private, offline safety plan and coping notes, with help that works with no signal.";
+
+const SECRETS_HELP: &str = "\
+SECRETS:
+  The vault secret (a PIN of 6+ digits, or a passphrase of 8+ characters) is read from the
+  HARBOUR_SECRET environment variable when it is set, for scripts and tests; otherwise it is
+  asked for at a prompt that does not echo. Text arguments given as '-' are read from standard
+  input, which keeps private words out of shell history.
+
+FILES:
+  The data directory holds only encrypted data. The device key file holds the keys that stand
+  in for the phone's secure hardware; it lives in a separate place so that copying the data
+  directory alone does not copy the keys. The file is NOT hardware-backed: anyone who can read
+  it can do what the phone's secure hardware would prevent.";
+
+#[derive(Parser)]
+#[command(name = "harbour", version, about = ABOUT, after_help = format!("{SECRETS_HELP}\n\n{}", exit::HELP))]
+struct Cli {
+    /// Where the encrypted data lives [default: the platform data directory]
+    #[arg(long, global = true, env = "HARBOUR_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// The device key file [default: device.key in the platform config directory]
+    #[arg(long, global = true, env = "HARBOUR_DEVICE_KEY", value_name = "FILE")]
+    device_key: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Key-derivation strength for a new secret. 'testing' is fast and weak: for tests only.
+    #[arg(long, global = true, env = "HARBOUR_KDF", value_enum, default_value_t = KdfChoice::Calibrated, hide = true)]
+    kdf: KdfChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KdfChoice {
+    Calibrated,
+    Testing,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the vault with a new PIN or passphrase
+    Init,
+    /// Coping notes (needs the secret)
+    #[command(subcommand)]
+    Note(notes::NoteCommand),
+    /// Show whether a vault exists and whether unlocking is possible right now
+    LockState,
+}
+
+/// Errors of the command-line layer: the core's, plus usage problems found here.
+#[derive(Debug)]
+pub enum CliError {
+    Core(harbour_core::Error),
+    Usage(&'static str),
+    Io(std::io::ErrorKind),
+}
+
+impl From<harbour_core::Error> for CliError {
+    fn from(e: harbour_core::Error) -> Self {
+        CliError::Core(e)
+    }
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Core(e) => exit::for_error(e),
+            CliError::Usage(_) => exit::BAD_INPUT,
+            CliError::Io(_) => exit::FAILURE,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            CliError::Core(harbour_core::Error::LockedOut { retry_after }) => format!(
+                "too many wrong tries; try again in {}",
+                output::duration(*retry_after)
+            ),
+            CliError::Core(harbour_core::Error::WrongSecret {
+                retry_after: Some(d),
+            }) => format!(
+                "that secret is not right; the next try is possible in {}",
+                output::duration(*d)
+            ),
+            CliError::Core(e) => e.to_string(),
+            CliError::Usage(m) => (*m).to_owned(),
+            CliError::Io(kind) => format!("file error ({kind:?})"),
+        }
+    }
+}
+
+fn default_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("org", "Harbour", "harbour")
+}
+
+pub struct Context {
+    pub harbour: Harbour,
+    pub out: Output,
+}
+
+fn context(cli: &Cli) -> Result<Context, CliError> {
+    let dirs = default_dirs();
+    let data_dir = cli
+        .data_dir
+        .clone()
+        .or_else(|| dirs.as_ref().map(|d| d.data_dir().to_path_buf()))
+        .ok_or(CliError::Usage("no home directory: pass --data-dir"))?;
+    let device_key = cli
+        .device_key
+        .clone()
+        .or_else(|| dirs.as_ref().map(|d| d.config_dir().join("device.key")))
+        .ok_or(CliError::Usage("no home directory: pass --device-key"))?;
+    let mut config = Config::new(data_dir);
+    config.kdf = match cli.kdf {
+        KdfChoice::Calibrated => KdfProfile::default(),
+        KdfChoice::Testing => KdfProfile::Testing,
+    };
+    let harbour = Harbour::open(config, Arc::new(FileKeyStore::new(device_key)))?;
+    Ok(Context {
+        harbour,
+        out: Output { json: cli.json },
+    })
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let ctx = context(&cli)?;
+    match cli.command {
+        Command::Init => {
+            let secret = prompt::new_secret()?;
+            ctx.harbour.create_vault(secret)?;
+            ctx.out
+                .done("vault created; it locks again when this command ends");
+            Ok(())
+        }
+        Command::Note(cmd) => notes::run(&ctx, cmd),
+        Command::LockState => {
+            let state = ctx.harbour.vault_state()?;
+            let kdf = match state {
+                harbour_core::vault::VaultState::NoVault => None,
+                _ => Some(ctx.harbour.kdf_params()?),
+            };
+            ctx.out.vault_state(&state, kdf);
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(e) => {
+            output::error(json, &e.message(), e.exit_code());
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

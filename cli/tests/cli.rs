@@ -1,0 +1,252 @@
+//! Every `harbour` command, run as a real process.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const PIN: &str = "482915";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn data(&self) -> std::path::PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn cmd(&self, secret: Option<&str>) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_harbour"));
+        c.env_clear()
+            .env("HARBOUR_DATA_DIR", self.data())
+            .env(
+                "HARBOUR_DEVICE_KEY",
+                self.dir.path().join("conf").join("device.key"),
+            )
+            .env("HARBOUR_KDF", "testing")
+            .stdin(Stdio::null());
+        if let Some(s) = secret {
+            c.env("HARBOUR_SECRET", s);
+        }
+        c
+    }
+
+    fn run(&self, secret: Option<&str>, args: &[&str]) -> Output {
+        self.cmd(secret).args(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(Some(PIN), args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&a)).unwrap()
+    }
+
+    fn code(&self, secret: Option<&str>, args: &[&str]) -> i32 {
+        self.run(secret, args).status.code().unwrap()
+    }
+
+    fn init() -> Self {
+        let e = Env::new();
+        e.ok(&["init"]);
+        e
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn init_and_lock_state() {
+    let e = Env::new();
+    assert_eq!(e.json(&["lock-state"])["state"], "no_vault");
+    assert_eq!(
+        e.code(None, &["note", "list"]),
+        2,
+        "no secret and no terminal is a usage error"
+    );
+    assert_eq!(e.code(Some(PIN), &["note", "list"]), 7);
+    assert_eq!(e.code(Some("12"), &["init"]), 2, "a weak PIN is bad input");
+    e.ok(&["init"]);
+    let state = e.json(&["lock-state"]);
+    assert_eq!(state["state"], "locked");
+    assert_eq!(state["secret_kind"], "pin");
+    assert_eq!(state["kdf"]["algorithm"], "argon2id");
+    assert_eq!(e.code(Some(PIN), &["init"]), 7, "a vault already exists");
+    assert!(e.ok(&["lock-state"]).starts_with("locked"));
+}
+
+#[test]
+fn note_commands_end_to_end() {
+    let e = Env::init();
+    let added = e.json(&[
+        "note",
+        "add",
+        "Walk by the sea helped",
+        "--tag",
+        "outside",
+        "--tag",
+        "calm",
+    ]);
+    let id = added["id"].as_str().unwrap().to_owned();
+    assert_eq!(added["tags"], serde_json::json!(["outside", "calm"]));
+
+    // Text from standard input.
+    let mut child = e
+        .cmd(Some(PIN))
+        .args(["note", "add", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Music — Café playlist\n".as_bytes())
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+
+    let list = e.json(&["note", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(e.ok(&["note", "list"]).contains("Walk by the sea helped"));
+
+    let short = &id[..6];
+    let shown = e.json(&["note", "show", short]);
+    assert_eq!(shown["text"], "Walk by the sea helped");
+    assert!(e.ok(&["note", "show", short]).contains("outside, calm"));
+
+    e.ok(&["note", "edit", short, "Walk by the sea helped a lot"]);
+    assert_eq!(
+        e.json(&["note", "show", &id])["text"],
+        "Walk by the sea helped a lot"
+    );
+
+    let found = e.json(&["note", "search", "cafe", "PLAYLIST"]);
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["text"], "Music — Café playlist");
+    assert_eq!(
+        e.json(&["note", "search", "nothing-like-this"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    e.ok(&["note", "pin", short, "on"]);
+    e.ok(&["note", "quick", short, "on"]);
+    e.ok(&["note", "tag", short, "sea"]);
+    let shown = e.json(&["note", "show", short]);
+    assert_eq!(shown["pinned"], true);
+    assert_eq!(shown["quick_access"], true);
+    assert_eq!(shown["tags"], serde_json::json!(["sea"]));
+
+    e.ok(&["note", "delete", short]);
+    assert_eq!(e.code(Some(PIN), &["note", "show", short]), 6);
+    assert_eq!(e.json(&["note", "list"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn exit_codes_are_distinct_and_documented() {
+    let e = Env::init();
+    e.ok(&["note", "add", "something"]);
+    assert_eq!(e.code(Some(PIN), &["note", "add", "   "]), 2);
+    assert_eq!(e.code(Some(PIN), &["note", "show", "ffff"]), 6);
+    assert_eq!(e.code(Some(PIN), &["no-such-command"]), 2);
+
+    for _ in 0..4 {
+        assert_eq!(e.code(Some("000001"), &["note", "list"]), 3);
+    }
+    let fifth = e.run(Some("000001"), &["note", "list"]);
+    assert_eq!(fifth.status.code(), Some(3));
+    assert!(
+        stderr(&fifth).contains("next try is possible in 30 s"),
+        "{}",
+        stderr(&fifth)
+    );
+    let locked = e.run(Some(PIN), &["note", "list"]);
+    assert_eq!(locked.status.code(), Some(4));
+    assert!(stderr(&locked).contains("try again in"));
+    let state = e.json(&["lock-state"]);
+    assert_eq!(state["failed_attempts"], 5);
+    assert!(state["retry_after_seconds"].as_u64().unwrap() > 0);
+
+    let help = String::from_utf8(e.run(None, &["--help"]).stdout).unwrap();
+    for line in [
+        "3  wrong secret",
+        "4  locked out",
+        "5  stored data tampered",
+        "2  bad input",
+        "HARBOUR_SECRET",
+    ] {
+        assert!(help.contains(line), "--help lacks {line:?}");
+    }
+}
+
+#[test]
+fn tampered_data_exits_5_and_json_errors_are_structured() {
+    let e = Env::init();
+    e.ok(&["note", "add", "to be damaged"]);
+    let conn = rusqlite::Connection::open(e.data().join("harbour.sqlite3")).unwrap();
+    let mut body: Vec<u8> = conn
+        .query_row("SELECT body FROM note", [], |r| r.get(0))
+        .unwrap();
+    body[40] ^= 0x01;
+    conn.execute("UPDATE note SET body = ?1", [body]).unwrap();
+    drop(conn);
+    let out = e.run(Some(PIN), &["--json", "note", "list"]);
+    assert_eq!(out.status.code(), Some(5));
+    let err: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(err["exit_code"], 5);
+    assert!(!stderr(&out).contains("to be damaged"));
+}
+
+#[test]
+fn private_words_never_reach_the_data_directory() {
+    let e = Env::init();
+    let marker = "QQZX-cli-marker";
+    let added = e.json(&["note", "add", &format!("{marker} one"), "--tag", marker]);
+    let id = added["id"].as_str().unwrap().to_owned();
+    e.ok(&["note", "edit", &id, &format!("{marker} two")]);
+    let other = e.json(&["note", "add", &format!("{marker} three")]);
+    e.ok(&["note", "delete", other["id"].as_str().unwrap()]);
+    for entry in walk(e.dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()),
+            "{}",
+            entry.display()
+        );
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
