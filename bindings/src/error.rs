@@ -1,0 +1,110 @@
+//! The one public error type, and the one place core errors are converted.
+//!
+//! Messages never contain user content, keys or secrets: the core's errors carry none, and
+//! nothing is added here.
+
+use harbour_core::Error as CoreError;
+
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[non_exhaustive]
+pub enum HarbourError {
+    #[error("no vault has been created yet")]
+    NoVault,
+    #[error("a vault already exists")]
+    VaultExists,
+    #[error("the vault is locked")]
+    Locked,
+    #[error("the secret is not right")]
+    WrongSecret {
+        /// Seconds until the next try is accepted, when a delay has started.
+        retry_after_seconds: Option<u64>,
+    },
+    #[error("too many tries; try again in {retry_after_seconds} s")]
+    LockedOut { retry_after_seconds: u64 },
+    #[error("the secret does not meet the rules: {reason}")]
+    WeakSecret { reason: String },
+    #[error("stored data was changed or damaged and cannot be trusted")]
+    Tampered,
+    #[error("the database file is damaged")]
+    Corrupt,
+    #[error("the data was written by a newer version of Harbour")]
+    NewerFormat { found: u32, supported: u32 },
+    #[error("the device key for this data is missing")]
+    DeviceKeyMissing,
+    #[error("the platform key store is unavailable right now")]
+    KeyStoreUnavailable,
+    #[error("the platform key store failed")]
+    KeyStoreFailed,
+    #[error("key derivation parameters are outside the allowed range")]
+    KdfParamsOutOfRange,
+    #[error("not enough memory")]
+    OutOfMemory,
+    #[error("{what} was not found")]
+    NotFound { what: String },
+    #[error("invalid input: {reason}")]
+    InvalidInput { reason: String },
+    #[error("private notes are hidden during a supported session")]
+    SessionActive,
+    #[error("the storage is full")]
+    StorageFull,
+    #[error("the database is busy")]
+    Busy,
+    #[error("storage error (SQLite code {code})")]
+    Storage { code: i32 },
+    #[error("file error")]
+    Io { kind: String },
+    #[error("the system random number generator failed")]
+    Random,
+}
+
+fn secs(d: std::time::Duration) -> u64 {
+    // Round up: "0 s" would invite a retry that is still refused.
+    d.as_millis().div_ceil(1000) as u64
+}
+
+impl From<CoreError> for HarbourError {
+    fn from(e: CoreError) -> Self {
+        use harbour_core::KeyStoreError as K;
+        match e {
+            CoreError::NoVault => Self::NoVault,
+            CoreError::VaultExists => Self::VaultExists,
+            CoreError::Locked => Self::Locked,
+            CoreError::WrongSecret { retry_after } => Self::WrongSecret {
+                retry_after_seconds: retry_after.map(secs),
+            },
+            CoreError::LockedOut { retry_after } => Self::LockedOut {
+                retry_after_seconds: secs(retry_after),
+            },
+            CoreError::WeakSecret(reason) => Self::WeakSecret {
+                reason: reason.to_owned(),
+            },
+            CoreError::Tampered => Self::Tampered,
+            CoreError::Corrupt => Self::Corrupt,
+            CoreError::NewerFormat { found, supported } => Self::NewerFormat { found, supported },
+            CoreError::DeviceKeyMissing => Self::DeviceKeyMissing,
+            CoreError::KeyStore(K::Unavailable) => Self::KeyStoreUnavailable,
+            CoreError::KeyStore(_) => Self::KeyStoreFailed,
+            CoreError::KdfParamsOutOfRange => Self::KdfParamsOutOfRange,
+            CoreError::OutOfMemory => Self::OutOfMemory,
+            CoreError::NotFound(what) => Self::NotFound {
+                what: what.to_owned(),
+            },
+            CoreError::InvalidInput(reason) => Self::InvalidInput {
+                reason: reason.to_owned(),
+            },
+            CoreError::SessionActive => Self::SessionActive,
+            CoreError::StorageFull => Self::StorageFull,
+            CoreError::Busy => Self::Busy,
+            CoreError::Storage(code) => Self::Storage { code },
+            CoreError::Io(kind) => Self::Io {
+                kind: format!("{kind:?}"),
+            },
+            CoreError::Random => Self::Random,
+            // The core's enum is non-exhaustive; anything new is a storage-level failure
+            // until this layer learns it.
+            _ => Self::Storage { code: -1 },
+        }
+    }
+}
+
+pub(crate) type Result<T, E = HarbourError> = std::result::Result<T, E>;

@@ -1,0 +1,19 @@
+//! Harbour's FFI: a thin uniffi layer over `harbour-core`.
+//!
+//! Nothing here decides anything. Each call converts its arguments, calls the core, and
+//! converts the result; every core error becomes a [`HarbourError`] in one place
+//! ([`error`]). Secrets arrive as bytes (`ByteArray` / `Data`) and are moved into wiping
+//! buffers at once. All calls are synchronous and every object is `Send + Sync`: apps call from
+//! a background thread.
+
+uniffi::setup_scaffolding!("harbour");
+
+mod error;
+mod harbour;
+mod keystore;
+mod types;
+
+pub use error::HarbourError;
+pub use harbour::Harbour;
+pub use keystore::{PlatformKeyError, PlatformKeyStore};
+pub use types::*;
