@@ -1,0 +1,148 @@
+package org.harbour.core
+
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertThrows
+import org.junit.Assert.assertTrue
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+/** The generated Kotlin bindings, run for real against the Rust library on the JVM. */
+class HarbourJvmTest {
+    @get:Rule val tmp = TemporaryFolder()
+
+    private val pin = "482915".toByteArray()
+
+    private fun open(keyStore: PlatformKeyStore = AesGcmTestKeyStore()): Harbour =
+        Harbour.open(HarbourConfig(tmp.root.absolutePath, "en-GB", KdfSetting.TestingOnly), keyStore)
+
+    @Test fun vaultAndNotesLifecycle() {
+        val h = open()
+        assertEquals(VaultState.NoVault, h.vaultState())
+        h.createVault("482915".toByteArray())
+        assertEquals(VaultState.Unlocked(SecretKind.PIN), h.vaultState())
+
+        val a = h.addNote("Breathing out slowly helped", listOf("calm"))
+        val b = h.addNote("Went to the CAFÉ with Zoë", emptyList())
+        assertEquals(32, a.id.length)
+        assertEquals(setOf(a.id, b.id), h.listNotes().map { it.id }.toSet())
+        assertEquals(listOf(b.id), h.searchNotes("cafe zoe").map { it.id })
+        assertEquals("calm", h.note(a.id).tags.single())
+
+        val edited = h.editNote(a.id, "Breathing out slowly helped a lot")
+        assertEquals(a.createdAtMs, edited.createdAtMs)
+        h.deleteNote(b.id)
+        assertEquals(listOf(a.id), h.listNotes().map { it.id })
+        assertThrows(HarbourException.NotFound::class.java) { h.note(b.id) }
+
+        h.lock()
+        assertFalse(h.isUnlocked())
+        h.unlock(pin.copyOf())
+        assertEquals("Breathing out slowly helped a lot", h.listNotes().single().text)
+        h.close()
+    }
+
+    @Test fun wrongPinIsTypedAndCounted() {
+        val h = open()
+        h.createVault(pin.copyOf())
+        h.lock()
+        val e = assertThrows(HarbourException.WrongSecret::class.java) { h.unlock("000001".toByteArray()) }
+        assertEquals(null, e.retryAfterSeconds)
+        repeat(4) { runCatching { h.unlock("000001".toByteArray()) } }
+        val state = h.vaultState() as VaultState.Locked
+        assertEquals(5u, state.failedAttempts)
+        assertTrue(state.retryAfterSeconds!! > 0uL)
+        assertThrows(HarbourException.LockedOut::class.java) { h.unlock(pin.copyOf()) }
+    }
+
+    @Test fun callsWhileLockedAreTyped() {
+        val h = open()
+        assertThrows(HarbourException.NoVault::class.java) { h.listNotes() }
+        h.createVault(pin.copyOf())
+        h.lock()
+        assertThrows(HarbourException.Locked::class.java) { h.listNotes() }
+        assertThrows(HarbourException.Locked::class.java) { h.addNote("x", emptyList()) }
+        assertThrows(HarbourException.Locked::class.java) { h.searchNotes("x") }
+        assertThrows(HarbourException.WeakSecret::class.java) { open().changeSecret(pin.copyOf(), "1".toByteArray()) }
+    }
+
+    @Test fun quickAccessNotesNeedNoSecret() {
+        val ks = AesGcmTestKeyStore()
+        val h = open(ks)
+        h.createVault(pin.copyOf())
+        val quick = h.addNote("Reasons: my cat, the sea", emptyList())
+        h.addNote("private", emptyList())
+        h.setNoteQuickAccess(quick.id, true)
+        h.lock()
+        val again = open(ks)
+        assertEquals(listOf("Reasons: my cat, the sea"), again.quickAccessNotes().map { it.text })
+    }
+
+    @Test(timeout = 20_000) fun aThrowingKeyStoreGivesACleanError() {
+        // An exception Harbour does not know: mapped to KeyStoreFailed, no crash, no hang.
+        val unexpected = open(ThrowingKeyStore { IllegalStateException("platform exploded") })
+        assertThrows(HarbourException.KeyStoreFailed::class.java) { unexpected.createVault(pin.copyOf()) }
+        assertEquals(VaultState.NoVault, unexpected.vaultState())
+
+        val unavailable = open(ThrowingKeyStore { PlatformKeyException.Unavailable() })
+        assertThrows(HarbourException.KeyStoreUnavailable::class.java) { unavailable.createVault(pin.copyOf()) }
+
+        // A store that starts failing after the vault exists.
+        val switchable = SwitchableKeyStore(AesGcmTestKeyStore())
+        val h = open(switchable)
+        h.createVault(pin.copyOf())
+        h.lock()
+        switchable.failWith = { RuntimeException("boom") }
+        assertThrows(HarbourException.KeyStoreFailed::class.java) { h.unlock(pin.copyOf()) }
+        switchable.failWith = null
+        h.unlock(pin.copyOf())
+        assertEquals(0, h.listNotes().size)
+    }
+
+    @Test fun aRustPanicArrivesAsAnException() {
+        val e = assertThrows(InternalException::class.java) { testingTriggerPanic() }
+        assertFalse(e.message.orEmpty().contains("482915"))
+        // The library still works after a panic.
+        open().vaultState()
+    }
+
+    @Test(timeout = 60_000) fun manyThreadsOnOneObject() {
+        val h = open()
+        h.createVault(pin.copyOf())
+        val threads = 8
+        val perThread = 40
+        val pool = Executors.newFixedThreadPool(threads)
+        val start = CountDownLatch(1)
+        val errors = java.util.concurrent.ConcurrentLinkedQueue<Throwable>()
+        repeat(threads) { t ->
+            pool.execute {
+                start.await()
+                try {
+                    repeat(perThread) { i ->
+                        val n = h.addNote("thread $t note $i", listOf("t$t"))
+                        if (i % 5 == 0) h.editNote(n.id, "thread $t note $i edited")
+                        if (i % 7 == 0) h.searchNotes("thread $t")
+                        if (i % 10 == 0) h.listNotes()
+                    }
+                } catch (e: Throwable) {
+                    errors.add(e)
+                }
+            }
+        }
+        start.countDown()
+        pool.shutdown()
+        assertTrue(pool.awaitTermination(50, TimeUnit.SECONDS))
+        assertTrue("errors: $errors", errors.isEmpty())
+        val notes = h.listNotes()
+        assertEquals(threads * perThread, notes.size)
+        assertEquals(notes.size, notes.map { it.id }.toSet().size)
+        repeat(threads) { t -> assertEquals(perThread, h.searchNotes("t$t").size) }
+        h.lock()
+        h.unlock(pin.copyOf())
+        assertEquals(threads * perThread, h.listNotes().size)
+    }
+}
