@@ -1,0 +1,1 @@
+/* Empty: lets SwiftPM build the C module that carries uniffi's generated header. */

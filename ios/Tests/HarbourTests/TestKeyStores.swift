@@ -1,0 +1,41 @@
+import Foundation
+import Harbour
+
+/// A key store for tests: each wrap returns fresh random bytes that stand for the plaintext,
+/// so only bytes it handed out can be unwrapped (any change is `Rejected`), and nothing leaves
+/// the process. Thread-safe.
+final class TableTestKeyStore: PlatformKeyStore, @unchecked Sendable {
+    private var table: [String: [Data: Data]] = [:]
+    private let lock = NSLock()
+
+    func wrap(alias: String, plaintext: Data) throws -> Data {
+        lock.lock(); defer { lock.unlock() }
+        var token = Data(count: 32)
+        for i in 0..<32 { token[i] = UInt8.random(in: 0...255) }
+        table[alias, default: [:]][token] = plaintext
+        return token
+    }
+
+    func unwrap(alias: String, wrapped: Data) throws -> Data {
+        lock.lock(); defer { lock.unlock() }
+        guard let entries = table[alias] else { throw PlatformKeyError.NotFound }
+        guard let plain = entries[wrapped] else { throw PlatformKeyError.Rejected }
+        return plain
+    }
+
+    func delete(alias: String) throws {
+        lock.lock(); defer { lock.unlock() }
+        table[alias] = nil
+    }
+}
+
+struct Boom: Error {}
+
+/// Throws on every call: `error` if given, otherwise an error type Harbour does not know.
+final class ThrowingKeyStore: PlatformKeyStore, @unchecked Sendable {
+    let error: Error
+    init(_ error: Error = Boom()) { self.error = error }
+    func wrap(alias: String, plaintext: Data) throws -> Data { throw error }
+    func unwrap(alias: String, wrapped: Data) throws -> Data { throw error }
+    func delete(alias: String) throws { throw error }
+}
