@@ -13,5 +13,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust tests (core, CLI, end to end)"
 cargo test --workspace --locked
 
+step "generated Kotlin (JVM), Swift (Linux, Debian trixie root) and Python against the library"
+scripts/foreign-tests.sh kotlin swift python
+
 echo
 echo "all tests passed"

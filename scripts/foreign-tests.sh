@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Runs the generated Kotlin, Swift and Python bindings for real against the Rust library.
+#
+#   scripts/foreign-tests.sh [kotlin] [swift] [python]     (default: all three)
+#
+# Installs what it needs on a fresh Debian machine: Debian's JNA and JUnit, the npm
+# kotlin-compiler (into build/tools), and a Debian trixie root with Swift 6 (into
+# build/swift-root, about 3 GB, made once with debootstrap). See reference/toolchains.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+BUILD="$ROOT/build"
+GEN="$BUILD/generated"
+KOTLIN_VERSION=2.4.20
+# The deliberate-panic test would otherwise print a long backtrace.
+export RUST_BACKTRACE=0
+DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+
+say() { printf '\n-- %s\n' "$*"; }
+elapsed() { local s=$1; echo "$(( $(date +%s) - s )) s"; }
+
+need_debs() {
+    local missing=()
+    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "installing Debian packages: ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+build_library() {
+    say "building libharbour_ffi.so (with the testing hooks) and generating bindings"
+    cargo build -q -p harbour-ffi --features bindgen,testing --locked
+    LIB_DIR="$ROOT/target/debug"
+    rm -rf "$GEN"
+    "$LIB_DIR/uniffi-bindgen" generate --library "$LIB_DIR/libharbour_ffi.so" \
+        --language kotlin --language swift --language python \
+        --config bindings/uniffi.toml --out-dir "$GEN" >/dev/null 2>&1
+    ls -l "$LIB_DIR/libharbour_ffi.so" | awk '{print "   debug .so: " $5 " bytes"}'
+}
+
+run_kotlin() {
+    local start; start=$(date +%s)
+    need_debs default-jre-headless libjna-java junit4
+    local kc="$BUILD/tools/kotlin/node_modules/kotlin-compiler"
+    if [ ! -x "$kc/bin/kotlinc" ]; then
+        say "installing kotlin-compiler $KOTLIN_VERSION from npm"
+        mkdir -p "$BUILD/tools/kotlin"
+        (cd "$BUILD/tools/kotlin" && npm install --no-audit --no-fund --silent "kotlin-compiler@$KOTLIN_VERSION")
+    fi
+    say "Kotlin: compiling the generated bindings and android/src/test"
+    local out="$BUILD/kotlin-tests"
+    rm -rf "$out"; mkdir -p "$out"
+    local cp=/usr/share/java/jna.jar:/usr/share/java/junit4.jar
+    "$kc/bin/kotlinc" -nowarn -cp "$cp" "$GEN"/org/harbour/core/*.kt \
+        android/src/test/kotlin/org/harbour/core/*.kt -d "$out/tests.jar"
+    say "Kotlin: running JUnit on the JVM"
+    java -Djna.library.path="$LIB_DIR" \
+        -cp "$out/tests.jar:$cp:/usr/share/java/hamcrest-core.jar:$kc/lib/kotlin-stdlib.jar" \
+        org.junit.runner.JUnitCore $(cd android/src/test/kotlin && ls org/harbour/core/*Test.kt | sed 's/\.kt$//; s#/#.#g')
+    echo "   Kotlin stage: $(elapsed "$start")"
+}
+
+SWIFT_ROOT="$BUILD/swift-root"
+MOUNTED=()
+unmount_all() {
+    for m in "${MOUNTED[@]}"; do umount -l "$m" 2>/dev/null || true; done
+    MOUNTED=()
+}
+trap unmount_all EXIT
+
+run_swift() {
+    local start; start=$(date +%s)
+    # Marker written once the root is complete (its /usr/bin/swift is an absolute symlink,
+    # which does not resolve from outside the root).
+    if [ ! -e "$SWIFT_ROOT/.harbour-ready" ]; then
+        need_debs debootstrap
+        say "making a Debian trixie root with Swift (once; about a minute)"
+        rm -rf "$SWIFT_ROOT"
+        debootstrap --variant=minbase \
+            --include=swiftlang,libswiftlang,libc6-dev,libstdc++-14-dev \
+            trixie "$SWIFT_ROOT" "$DEBIAN_MIRROR" >"$BUILD/debootstrap.log" 2>&1 \
+            || { tail -20 "$BUILD/debootstrap.log"; exit 1; }
+        touch "$SWIFT_ROOT/.harbour-ready"
+    fi
+    say "Swift: preparing the package in the trixie root"
+    local pkg="$SWIFT_ROOT/harbour/ios" lib="$SWIFT_ROOT/harbour/lib"
+    mkdir -p "$pkg" "$lib"
+    # Keep .build between runs on this machine; replace everything else.
+    find "$pkg" -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} +
+    cp -r ios/Package.swift ios/Sources ios/Tests "$pkg/"
+    cp "$GEN/Harbour.swift" "$pkg/Sources/Harbour/Harbour.swift"
+    mkdir -p "$pkg/Sources/harbourFFI/include"
+    cp "$GEN/harbourFFI.h" "$pkg/Sources/harbourFFI/include/harbourFFI.h"
+    # uniffi's own module map names Darwin modules; on Linux link the library directly.
+    printf 'module harbourFFI {\n    header "harbourFFI.h"\n    link "harbour_ffi"\n    export *\n}\n' \
+        > "$pkg/Sources/harbourFFI/include/module.modulemap"
+    cp "$LIB_DIR/libharbour_ffi.so" "$lib/"
+
+    for m in proc dev tmp; do mountpoint -q "$SWIFT_ROOT/$m" && umount -l "$SWIFT_ROOT/$m"; done
+    mount -t proc proc "$SWIFT_ROOT/proc"; MOUNTED+=("$SWIFT_ROOT/proc")
+    mount --bind /dev "$SWIFT_ROOT/dev"; MOUNTED+=("$SWIFT_ROOT/dev")
+    mount -t tmpfs tmpfs "$SWIFT_ROOT/tmp"; MOUNTED+=("$SWIFT_ROOT/tmp")
+    say "Swift: swift test (XCTest) in the trixie root"
+    local log="$BUILD/swift-test.log" rc=0
+    chroot "$SWIFT_ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root RUST_BACKTRACE=0 \
+        HARBOUR_LIB_DIR=/harbour/lib LD_LIBRARY_PATH=/harbour/lib \
+        bash -c 'cd /harbour/ios && swift test' >"$log" 2>&1 || rc=$?
+    # Drop the compiler's progress lines; keep results and any error.
+    sed -E '/^\[[0-9]+\/[0-9]+\] (Compiling|Write|Emitting|Linking|Planning|Wrapping)/d' "$log"
+    unmount_all
+    echo "   Swift stage: $(elapsed "$start")"
+    return "$rc"
+}
+
+run_python() {
+    local start; start=$(date +%s)
+    say "Python: end-to-end tests through the generated module"
+    local dir="$BUILD/python"
+    rm -rf "$dir"; mkdir -p "$dir"
+    cp "$GEN/harbour.py" "$LIB_DIR/libharbour_ffi.so" "$dir/"
+    PYTHONPATH="$dir" python3 -m unittest discover -s tests/python -p 'test_*.py' -v 2>&1 | tail -n +1
+    echo "   Python stage: $(elapsed "$start")"
+}
+
+stages=("$@")
+[ ${#stages[@]} -eq 0 ] && stages=(kotlin swift python)
+build_library
+for s in "${stages[@]}"; do
+    case "$s" in
+        kotlin) run_kotlin ;;
+        swift) run_swift ;;
+        python) run_python ;;
+        *) echo "unknown stage: $s" >&2; exit 2 ;;
+    esac
+done

@@ -1,0 +1,91 @@
+"""End-to-end tests of the generated Python bindings against the Rust library."""
+
+import os
+import tempfile
+import threading
+import unittest
+
+import harbour
+
+PIN = b"482915"
+
+
+class TableKeyStore(harbour.PlatformKeyStore):
+    """Hands out random tokens for plaintexts: only tokens it made can be unwrapped."""
+
+    def __init__(self):
+        self.table = {}
+        self.lock = threading.Lock()
+
+    def wrap(self, alias, plaintext):
+        token = os.urandom(32)
+        with self.lock:
+            self.table.setdefault(alias, {})[token] = bytes(plaintext)
+        return token
+
+    def unwrap(self, alias, wrapped):
+        with self.lock:
+            if alias not in self.table:
+                raise harbour.PlatformKeyError.NotFound()
+            try:
+                return self.table[alias][bytes(wrapped)]
+            except KeyError:
+                raise harbour.PlatformKeyError.Rejected()
+
+    def delete(self, alias):
+        with self.lock:
+            self.table.pop(alias, None)
+
+
+def open_harbour(path, keystore=None):
+    config = harbour.HarbourConfig(
+        data_dir=path, locale="en-GB", kdf=harbour.KdfSetting.TESTING_ONLY()
+    )
+    return harbour.Harbour.open(config, keystore or TableKeyStore())
+
+
+class FfiEndToEnd(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_notes_round_trip_and_nothing_plain_on_disk(self):
+        ks = TableKeyStore()
+        h = open_harbour(self.dir, ks)
+        h.create_vault(PIN)
+        marker = "PYMARKER-4411"
+        n = h.add_note(f"{marker} walk by the sea", ["outside"])
+        self.assertEqual(h.search_notes("SEA outside")[0].id, n.id)
+        h.edit_note(n.id, f"{marker} edited")
+        h.lock()
+        h.unlock(PIN)
+        self.assertEqual(h.list_notes()[0].text, f"{marker} edited")
+        h.lock()
+        for root, _, files in os.walk(self.dir):
+            for f in files:
+                with open(os.path.join(root, f), "rb") as fh:
+                    self.assertNotIn(marker.encode(), fh.read(), f)
+
+    def test_typed_errors(self):
+        h = open_harbour(self.dir)
+        with self.assertRaises(harbour.HarbourError.NoVault):
+            h.list_notes()
+        with self.assertRaises(harbour.HarbourError.WeakSecret):
+            h.create_vault(b"12")
+        h.create_vault(PIN)
+        h.lock()
+        with self.assertRaises(harbour.HarbourError.Locked):
+            h.list_notes()
+        with self.assertRaises(harbour.HarbourError.WrongSecret):
+            h.unlock(b"000001")
+
+    def test_a_panic_is_an_exception(self):
+        with self.assertRaises(harbour.InternalError):
+            harbour.testing_trigger_panic()
+
+
+if __name__ == "__main__":
+    unittest.main()
