@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::keystore::KeyStoreError;
+use crate::pack::PackError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -86,6 +87,9 @@ pub enum Error {
 
     #[error("the system random number generator failed")]
     Random,
+
+    #[error("pack refused: {0}")]
+    Pack(PackError),
 }
 
 impl From<rusqlite::Error> for Error {

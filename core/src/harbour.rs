@@ -6,14 +6,16 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use jiff::Timestamp;
 
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::kdf::{KdfParams, KdfProfile};
 use crate::crypto::keys::VaultKeys;
+use crate::directory::Directory;
 use crate::keystore::PlatformKeyStore;
+use crate::pack::{Loaded, PackStore};
 use crate::secret::Secret;
 use crate::store::{self, Database};
 use crate::vault::{self, VaultState};
@@ -44,6 +46,14 @@ pub struct Harbour {
     keystore: Arc<dyn PlatformKeyStore>,
     clock: Arc<dyn Clock>,
     state: Mutex<State>,
+    packs: Packs,
+}
+
+/// The signed packs in use, each loaded on first use. Kept apart from the vault's lock so
+/// help-now never waits behind an unlock.
+#[derive(Default)]
+pub(crate) struct Packs {
+    pub(crate) directory: RwLock<Option<Loaded<Directory>>>,
 }
 
 /// Everything behind the lock. Dropping `keys` wipes them.
@@ -71,6 +81,7 @@ impl Harbour {
             keystore,
             clock,
             state: Mutex::new(State::default()),
+            packs: Packs::default(),
         })
     }
 
@@ -84,6 +95,14 @@ impl Harbour {
 
     pub(crate) fn keystore(&self) -> &dyn PlatformKeyStore {
         self.keystore.as_ref()
+    }
+
+    pub(crate) fn packs(&self) -> &Packs {
+        &self.packs
+    }
+
+    pub(crate) fn pack_store(&self) -> PackStore {
+        PackStore::new(self.config.data_dir.join("packs"))
     }
 
     pub(crate) fn db_path(&self) -> PathBuf {

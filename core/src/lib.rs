@@ -11,11 +11,13 @@
 
 pub mod clock;
 pub mod crypto;
+pub mod directory;
 mod error;
 mod fold;
 mod harbour;
 pub mod keystore;
 pub mod notes;
+pub mod pack;
 pub mod secret;
 mod store;
 pub mod vault;

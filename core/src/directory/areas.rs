@@ -1,0 +1,202 @@
+//! Turning what someone types ("Torbay", "E06000027", "Kent and Medway", "TQ1") into local
+//! authorities. No GPS and no network: a name or code from the list, or a postcode district.
+
+use std::collections::HashMap;
+
+use super::model::DirectoryContent;
+use crate::fold::fold;
+
+/// How an area was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedBy {
+    Code,
+    Name,
+    /// A name covering several authorities ("Kent and Medway").
+    Group,
+    PostcodeDistrict,
+}
+
+/// The result of looking an area up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AreaMatch {
+    /// No area was given.
+    NotGiven,
+    Found {
+        /// GSS codes, in list order.
+        codes: Vec<String>,
+        by: MatchedBy,
+        /// Plain words to show, e.g. "TQ2 covers parts of Torbay and Devon: showing both".
+        note: Option<String>,
+    },
+    /// Not recognised: national services only, and the note says so.
+    NotFound { note: String },
+}
+
+/// Indexes built once per pack.
+#[derive(Debug, Default)]
+pub(crate) struct AreaIndex {
+    by_name: HashMap<String, Vec<String>>,
+    by_code: HashMap<String, String>,
+    districts: HashMap<String, Vec<String>>,
+}
+
+/// Words people add to an area name that do not change which area they mean.
+const FILLER: &[&str] = &[
+    "council",
+    "county",
+    "borough",
+    "royal",
+    "london",
+    "of",
+    "the",
+    "city",
+    "district",
+    "metropolitan",
+    "unitary",
+    "authority",
+    "and",
+];
+
+fn key(s: &str) -> String {
+    fold(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !FILLER.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl AreaIndex {
+    pub(crate) fn build(d: &DirectoryContent) -> Self {
+        let mut idx = AreaIndex::default();
+        for a in &d.areas {
+            idx.by_code.insert(a.code.clone(), a.name.clone());
+            for n in std::iter::once(&a.name).chain(&a.aliases) {
+                idx.by_name.entry(key(n)).or_default().push(a.code.clone());
+            }
+            for g in &a.groups {
+                idx.by_name.entry(key(g)).or_default().push(a.code.clone());
+            }
+        }
+        for codes in idx.by_name.values_mut() {
+            codes.dedup();
+        }
+        for pd in &d.postcode_districts {
+            idx.districts.insert(pd.district.clone(), pd.areas.clone());
+        }
+        idx
+    }
+
+    pub(crate) fn name(&self, code: &str) -> Option<&str> {
+        self.by_code.get(code).map(String::as_str)
+    }
+
+    fn names(&self, codes: &[String]) -> String {
+        let names: Vec<&str> = codes.iter().filter_map(|c| self.name(c)).collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [init @ .., last] => format!("{} and {}", init.join(", "), last),
+        }
+    }
+
+    pub(crate) fn resolve(&self, input: Option<&str>) -> AreaMatch {
+        let Some(raw) = input.map(str::trim).filter(|s| !s.is_empty()) else {
+            return AreaMatch::NotGiven;
+        };
+        let upper: String = raw.to_ascii_uppercase();
+        if self.by_code.contains_key(&upper) {
+            return AreaMatch::Found {
+                codes: vec![upper],
+                by: MatchedBy::Code,
+                note: None,
+            };
+        }
+        if let Some(district) = postcode_district(&upper) {
+            return match self.districts.get(&district) {
+                Some(codes) if codes.len() > 1 => AreaMatch::Found {
+                    note: Some(format!(
+                        "{district} covers parts of {}: showing services for each",
+                        self.names(codes)
+                    )),
+                    codes: codes.clone(),
+                    by: MatchedBy::PostcodeDistrict,
+                },
+                Some(codes) => AreaMatch::Found {
+                    codes: codes.clone(),
+                    by: MatchedBy::PostcodeDistrict,
+                    note: None,
+                },
+                None => AreaMatch::NotFound {
+                    note: format!(
+                        "Harbour cannot place postcode district {district} yet: showing services \
+                         for anywhere in the UK. Choose your area from the list to see local ones."
+                    ),
+                },
+            };
+        }
+        match self.by_name.get(&key(raw)) {
+            Some(codes) => AreaMatch::Found {
+                by: if codes.len() > 1 {
+                    MatchedBy::Group
+                } else {
+                    MatchedBy::Name
+                },
+                note: (codes.len() > 1)
+                    .then(|| format!("showing services for {}", self.names(codes))),
+                codes: codes.clone(),
+            },
+            None => AreaMatch::NotFound {
+                note: "That area is not in Harbour's list yet: showing services for anywhere in \
+                       the UK. Choose your area from the list to see local ones."
+                    .to_owned(),
+            },
+        }
+    }
+}
+
+/// The outward code of a postcode or postcode district ("TQ1 1AA" and "tq1" give "TQ1"), if
+/// the text looks like one. The inward part is dropped at once: it is never needed.
+fn postcode_district(upper: &str) -> Option<String> {
+    let outward = upper.split_whitespace().next()?;
+    let compact: String = upper.chars().filter(|c| !c.is_whitespace()).collect();
+    let candidate = if upper.split_whitespace().count() == 1 && compact.len() >= 5 {
+        // A full postcode typed without its space: the inward code is always 3 characters.
+        &compact[..compact.len() - 3]
+    } else {
+        outward
+    };
+    let b = candidate.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    let ok = (1..=2).contains(&letters)
+        && b.len() > letters
+        && b.len() <= letters + 2
+        && b[letters].is_ascii_digit()
+        && b[letters..].iter().all(|c| c.is_ascii_alphanumeric());
+    ok.then(|| candidate.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postcode_district_shapes() {
+        assert_eq!(postcode_district("TQ1").as_deref(), Some("TQ1"));
+        assert_eq!(postcode_district("TQ1 1AA").as_deref(), Some("TQ1"));
+        assert_eq!(postcode_district("TQ11AA").as_deref(), Some("TQ1"));
+        assert_eq!(postcode_district("SW19").as_deref(), Some("SW19"));
+        assert_eq!(postcode_district("SW1A").as_deref(), Some("SW1A"));
+        assert_eq!(postcode_district("TORBAY"), None);
+        assert_eq!(postcode_district("E06000027"), None);
+    }
+
+    #[test]
+    fn names_ignore_filler_case_and_accents() {
+        assert_eq!(
+            key("Royal Borough of Kingston upon Thames"),
+            "kingston upon thames"
+        );
+        assert_eq!(key("TORBAY COUNCIL"), "torbay");
+        assert_eq!(key("Kent & Medway"), "kent medway");
+    }
+}

@@ -1,0 +1,353 @@
+//! Help now: a signed, offline directory of who can help, right now.
+//!
+//! National services and the four areas the project started from, built only from
+//! `reference/services.md`. Queries run on the phone with no network and no unlock: open now
+//! or when it opens, age, area (name, GSS code or postcode district), channel, topic, and
+//! whether professional-only entries are wanted. Results explain themselves and are never
+//! empty: 999 and at least one always-open service are always there.
+
+mod areas;
+#[cfg(feature = "publisher")]
+pub mod hsds;
+pub mod model;
+mod query;
+pub mod schedule;
+pub mod validate;
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+pub use areas::{AreaMatch, MatchedBy};
+pub use model::*;
+pub use query::{HelpNow, HelpOption, HelpQuery, STALE_AFTER_DAYS};
+pub use schedule::OpenState;
+
+use crate::harbour::Harbour;
+use crate::pack::{self, Loaded, PackInfo, PackKind, Validate};
+use crate::{Error, Result};
+use areas::AreaIndex;
+
+/// The baseline pack compiled into the library, and its signature.
+pub const BASELINE_PACK: &[u8] = include_bytes!("../../../fixtures/packs/directory.json");
+pub const BASELINE_SIGNATURE: &[u8] =
+    include_bytes!("../../../fixtures/packs/directory.json.minisig");
+
+/// A loaded directory with its lookup indexes, built once per pack.
+#[derive(Debug, Deserialize)]
+#[serde(from = "DirectoryContent")]
+pub struct Directory {
+    content: DirectoryContent,
+    areas: AreaIndex,
+    /// Service indices sorted by id, for lookups without a copy of every id.
+    by_id: Vec<u32>,
+    organisations: HashMap<String, String>,
+    national: Vec<usize>,
+    by_area: HashMap<String, Vec<usize>>,
+}
+
+impl From<DirectoryContent> for Directory {
+    fn from(content: DirectoryContent) -> Self {
+        let mut national = Vec::new();
+        let mut by_area: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, s) in content.services.iter().enumerate() {
+            match &s.coverage {
+                Coverage::Uk | Coverage::England => national.push(i),
+                Coverage::Areas(areas) => {
+                    for a in areas {
+                        // Clone an area code once per area, not once per service.
+                        match by_area.get_mut(a.as_str()) {
+                            Some(list) => list.push(i),
+                            None => {
+                                by_area.insert(a.clone(), vec![i]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Directory {
+            areas: AreaIndex::build(&content),
+            by_id: {
+                let mut ids: Vec<u32> = (0..content.services.len() as u32).collect();
+                ids.sort_unstable_by(|a, b| {
+                    content.services[*a as usize]
+                        .id
+                        .cmp(&content.services[*b as usize].id)
+                });
+                ids
+            },
+            organisations: content
+                .organisations
+                .iter()
+                .map(|o| (o.id.clone(), o.name.clone()))
+                .collect(),
+            national,
+            by_area,
+            content,
+        }
+    }
+}
+
+impl Validate for Directory {
+    fn validate(&self) -> std::result::Result<(), &'static str> {
+        if validate::problems(&self.content).is_empty() {
+            Ok(())
+        } else {
+            Err("the directory content failed validation")
+        }
+    }
+}
+
+impl Directory {
+    pub fn content(&self) -> &DirectoryContent {
+        &self.content
+    }
+
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        let services = &self.content.services;
+        self.by_id
+            .binary_search_by(|i| services[*i as usize].id.as_str().cmp(id))
+            .ok()
+            .map(|pos| &services[self.by_id[pos] as usize])
+    }
+
+    pub fn organisation_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.organisations.get(id).map_or(id, String::as_str)
+    }
+
+    fn services_with_kind(&self, kind: ServiceKind) -> impl Iterator<Item = &Service> {
+        self.national
+            .iter()
+            .map(|&i| &self.content.services[i])
+            .filter(move |s| s.kind == kind && s.is_offered())
+    }
+
+    /// National services, then those covering any of `codes`, each once.
+    fn candidates<'a>(&'a self, codes: &'a [String]) -> impl Iterator<Item = &'a Service> + 'a {
+        let mut seen = std::collections::HashSet::new();
+        self.national
+            .iter()
+            .chain(codes.iter().filter_map(|c| self.by_area.get(c)).flatten())
+            .filter(move |i| seen.insert(**i))
+            .map(|&i| &self.content.services[i])
+    }
+
+    fn always_open_for_anyone(&self) -> impl Iterator<Item = &Service> {
+        self.national
+            .iter()
+            .map(|&i| &self.content.services[i])
+            .filter(|s| {
+                s.is_offered()
+                    && s.kind != ServiceKind::Emergency
+                    && matches!(s.coverage, Coverage::Uk)
+                    && s.eligibility.min_age.is_none()
+                    && s.eligibility.max_age.is_none()
+                    && s.eligibility.for_groups.is_empty()
+                    && !s.eligibility.professionals_only
+            })
+    }
+}
+
+/// A local authority as the app lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaSummary {
+    pub code: String,
+    pub name: String,
+    pub code_verified: bool,
+    /// Services specific to this area.
+    pub local_services: usize,
+}
+
+/// One service in full, for a detail screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceDetail {
+    pub service: Service,
+    pub organisation: String,
+    pub verified: bool,
+    /// Every usable channel as a help option, as of the time asked.
+    pub options: Vec<HelpOption>,
+}
+
+impl Harbour {
+    /// The directory in use, loaded on first use (baseline, or a newer installed pack).
+    pub(crate) fn directory(&self) -> Result<Loaded<Directory>> {
+        if let Some(d) = self
+            .packs()
+            .directory
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            return Ok(d.clone());
+        }
+        let mut slot = self
+            .packs()
+            .directory
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(d) = slot.as_ref() {
+            return Ok(d.clone());
+        }
+        let loaded: Loaded<Directory> = pack::load(
+            PackKind::Directory,
+            (BASELINE_PACK, BASELINE_SIGNATURE),
+            Some(&self.pack_store()),
+            self.now(),
+        )?;
+        *slot = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    /// Who can help right now. Needs no unlock and no network.
+    pub fn help_now(&self, query: &HelpQuery) -> Result<HelpNow> {
+        let now = self.now();
+        let loaded = match self.directory() {
+            Ok(l) => l,
+            // The list itself could not be loaded (a build signed with the wrong key): still
+            // never leave someone with nothing.
+            Err(_) => return Ok(emergency_only(query.at.unwrap_or(now))),
+        };
+        let mut answer = loaded.content.help_now(query, now);
+        if loaded.info.expired {
+            answer.notes.push(format!(
+                "This list was last updated on {} and may be out of date. Numbers can change: \
+                 if one does not work, try another option.",
+                loaded.info.built_at.strftime("%-d %B %Y")
+            ));
+        }
+        Ok(answer)
+    }
+
+    /// The local authorities Harbour knows, for an area picker.
+    pub fn areas(&self) -> Result<Vec<AreaSummary>> {
+        let d = self.directory()?.content;
+        Ok(d.content
+            .areas
+            .iter()
+            .map(|a| AreaSummary {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                code_verified: a.code_verified,
+                local_services: d.by_area.get(&a.code).map_or(0, |list| {
+                    list.iter()
+                        .filter(|&&i| d.content.services[i].is_offered())
+                        .count()
+                }),
+            })
+            .collect())
+    }
+
+    /// One service, including inactive and defunct ones (with their redirect notes).
+    pub fn service(&self, id: &str, at: Option<jiff::Timestamp>) -> Result<ServiceDetail> {
+        let d = self.directory()?.content;
+        let s = d.service(id).ok_or(Error::NotFound("service"))?;
+        let at = at.unwrap_or_else(|| self.now());
+        let query = HelpQuery {
+            at: Some(at),
+            for_professionals: true,
+            ..HelpQuery::default()
+        };
+        let all_areas: Vec<String> = match &s.coverage {
+            Coverage::Areas(areas) => areas.clone(),
+            _ => Vec::new(),
+        };
+        let options = if s.is_offered() {
+            d.service_options(s, &query, &all_areas)
+        } else {
+            Vec::new()
+        };
+        Ok(ServiceDetail {
+            organisation: d.organisation_name(&s.organisation).to_owned(),
+            verified: s.verified(),
+            service: s.clone(),
+            options,
+        })
+    }
+
+    pub fn directory_info(&self) -> Result<PackInfo> {
+        Ok(self.directory()?.info)
+    }
+
+    /// Installs a newer signed directory pack. An older, expired, badly signed or invalid
+    /// pack is refused and the one in use stays.
+    pub fn install_directory_pack(&self, pack_bytes: &[u8], signature: &[u8]) -> Result<PackInfo> {
+        let current = self.directory()?;
+        let mut slot = self
+            .packs()
+            .directory
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        let installed: Loaded<Directory> = pack::install(
+            PackKind::Directory,
+            pack_bytes,
+            signature,
+            &current.info,
+            &self.pack_store(),
+            self.now(),
+        )?;
+        let info = installed.info.clone();
+        *slot = Some(installed);
+        Ok(info)
+    }
+}
+
+/// Builds an unsigned directory pack from the fixtures' source format, or lists every problem
+/// (with where it is) so the publisher can fix the source.
+#[cfg(feature = "publisher")]
+pub fn build_pack(
+    source: &[u8],
+    data_version: u64,
+    built_at: jiff::Timestamp,
+    expires_at: jiff::Timestamp,
+) -> std::result::Result<Vec<u8>, Vec<String>> {
+    let content: DirectoryContent =
+        serde_json::from_slice(source).map_err(|e| vec![format!("source: {e}")])?;
+    let problems = validate::problems(&content);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    pack::build(
+        PackKind::Directory,
+        data_version,
+        built_at,
+        expires_at,
+        &content,
+    )
+    .map_err(|e| vec![e.to_string()])
+}
+
+fn emergency_only(at: jiff::Timestamp) -> HelpNow {
+    let option = |name: &str, number: &str, how: &str| HelpOption {
+        service_id: String::new(),
+        service_name: name.to_owned(),
+        organisation: "NHS".to_owned(),
+        kind: ServiceKind::Emergency,
+        channel: ChannelKind::Call,
+        contact: Some(number.to_owned()),
+        keywords: Vec::new(),
+        how: how.to_owned(),
+        uri: Some(format!("tel:{number}")),
+        open: OpenState::AlwaysOpen,
+        open_text: schedule::describe(&OpenState::AlwaysOpen, at),
+        response: Response::Live,
+        response_text: "talk to someone now".to_owned(),
+        why: "for anyone".to_owned(),
+        local: false,
+        verified: false,
+        last_checked: jiff::civil::date(2026, 11, 1),
+        stale: false,
+        checked_text: String::new(),
+        notes: Vec::new(),
+    };
+    HelpNow {
+        emergency: vec![option("Emergency services", "999", "Call 999")],
+        options: vec![option(
+            "NHS 111, mental health option",
+            "111",
+            "Call 111 and choose the mental health option",
+        )],
+        area: AreaMatch::NotGiven,
+        notes: vec!["The full list of services could not be loaded.".to_owned()],
+    }
+}
