@@ -55,6 +55,9 @@ pub enum HarbourError {
     Io { kind: String },
     #[error("the system random number generator failed")]
     Random,
+    /// A data pack was refused (bad signature, older, expired, invalid); the one in use stays.
+    #[error("pack refused: {reason}")]
+    PackRejected { reason: String },
 }
 
 fn secs(d: std::time::Duration) -> u64 {
@@ -100,6 +103,9 @@ impl From<CoreError> for HarbourError {
                 kind: format!("{kind:?}"),
             },
             CoreError::Random => Self::Random,
+            CoreError::Pack(p) => Self::PackRejected {
+                reason: p.to_string(),
+            },
             // The core's enum is non-exhaustive; anything new is a storage-level failure
             // until this layer learns it.
             _ => Self::Storage { code: -1 },

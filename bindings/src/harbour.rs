@@ -23,6 +23,12 @@ fn notes(v: Vec<harbour_core::notes::Note>) -> Vec<Note> {
     v.into_iter().map(Note::from).collect()
 }
 
+impl Harbour {
+    pub(crate) fn core(&self) -> &harbour_core::Harbour {
+        &self.core
+    }
+}
+
 #[uniffi::export]
 impl Harbour {
     /// Opens Harbour. Never touches the vault: help now and the library work even when the

@@ -8,11 +8,13 @@
 
 uniffi::setup_scaffolding!("harbour");
 
+mod directory;
 mod error;
 mod harbour;
 mod keystore;
 mod types;
 
+pub use directory::*;
 pub use error::HarbourError;
 pub use harbour::Harbour;
 pub use keystore::{PlatformKeyError, PlatformKeyStore};

@@ -82,6 +82,15 @@ class FfiEndToEnd(unittest.TestCase):
         with self.assertRaises(harbour.HarbourError.WrongSecret):
             h.unlock(b"000001")
 
+    def test_help_now_without_a_vault(self):
+        h = open_harbour(self.dir)
+        q = harbour.HelpQuery(at_ms=1_795_230_000_000, age=15, area="Torbay",
+                              channels=[harbour.ChannelKind.TEXT], topics=[], for_professionals=False)
+        answer = h.help_now(q)
+        self.assertEqual(answer.emergency[0].contact, "999")
+        self.assertEqual(answer.options[0].how, "Text SHOUT to 85258")
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "harbour.sqlite3")))
+
     def test_a_panic_is_an_exception(self):
         with self.assertRaises(harbour.InternalError):
             harbour.testing_trigger_panic()

@@ -1,0 +1,74 @@
+package org.harbour.core
+
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertThrows
+import org.junit.Assert.assertTrue
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+/** Help now through the generated Kotlin: no vault, no unlock, no network. */
+class HelpNowJvmTest {
+    @get:Rule val tmp = TemporaryFolder()
+
+    private fun open(): Harbour =
+        Harbour.open(HarbourConfig(tmp.root.absolutePath, "en-GB", KdfSetting.TestingOnly), AesGcmTestKeyStore())
+
+    // Saturday 21 November 2026, 03:00 in London (GMT).
+    private val threeAm = 1_795_230_000_000L
+
+    @Test fun aFifteenYearOldInTorbayAtThreeInTheMorningByText() {
+        val h = open()
+        val answer = h.helpNow(
+            HelpQuery(atMs = threeAm, age = 15u, area = "Torbay", channels = listOf(ChannelKind.TEXT),
+                topics = emptyList(), forProfessionals = false)
+        )
+        assertEquals("999", answer.emergency.first().contact)
+        assertTrue(answer.areaFound)
+        assertEquals(listOf("E06000027"), answer.areaCodes)
+        val shout = answer.options.first()
+        assertEquals("shout", shout.serviceId)
+        assertEquals("Text SHOUT to 85258", shout.how)
+        assertEquals(OpenKind.ALWAYS_OPEN, shout.open)
+        assertEquals("sms:85258", shout.uri)
+        assertTrue(answer.options.all { it.channel == ChannelKind.TEXT })
+        assertEquals(VaultState.NoVault, h.vaultState())
+    }
+
+    @Test fun neverEmptyAndExplained() {
+        val h = open()
+        for (area in listOf(null, "Kent", "Nowhere", "TQ1")) {
+            val a = h.helpNow(HelpQuery(threeAm, 40u, area, listOf(ChannelKind.EMAIL), emptyList(), false))
+            assertTrue(a.options.isNotEmpty())
+            assertTrue(a.options.any { it.open == OpenKind.ALWAYS_OPEN && it.live })
+            assertTrue(a.emergency.any { it.contact == "999" })
+        }
+        val glos = h.helpNow(HelpQuery(threeAm, 15u, "Gloucestershire", emptyList(), emptyList(), false))
+        val crisis = glos.options.first { it.serviceId == "ghc-crisis-line" }
+        assertEquals("for people aged 11 and over in Gloucestershire", crisis.why)
+        assertTrue(crisis.local)
+    }
+
+    @Test fun areasServicesAndPackInfo() {
+        val h = open()
+        assertEquals(11, h.areas().size)
+        val defunct = h.service("glos-self-harm-helpline", threeAm)
+        assertFalse(defunct.active)
+        assertTrue(defunct.options.isEmpty())
+        assertEquals(listOf("ghc-crisis-line", "samaritans"), defunct.redirectTo)
+        val info = h.directoryInfo()
+        assertEquals(1uL, info.dataVersion)
+        assertFalse(info.installed)
+        assertThrows(HarbourException.NotFound::class.java) { h.service("nope", null) }
+    }
+
+    @Test fun aBadPackIsRefusedAndTheOldOneStays() {
+        val h = open()
+        val e = assertThrows(HarbourException.PackRejected::class.java) {
+            h.installDirectoryPack("{}".toByteArray(), "not a signature".toByteArray())
+        }
+        assertTrue(e.reason.contains("signed"))
+        assertEquals(1uL, h.directoryInfo().dataVersion)
+    }
+}

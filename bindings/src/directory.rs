@@ -1,0 +1,367 @@
+//! Help now across the FFI: records mirroring the core's directory types.
+
+use harbour_core::directory as core;
+use harbour_core::pack as core_pack;
+
+use crate::error::Result;
+use crate::harbour::Harbour;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ChannelKind {
+    Call,
+    Text,
+    Webchat,
+    Email,
+    Web,
+    App,
+    InPerson,
+    Relay,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Topic {
+    SelfHarm,
+    SuicidalThoughts,
+    Crisis,
+    EmotionalSupport,
+    AnxietyAndDepression,
+    Eating,
+    Lgbtq,
+    Bereavement,
+    ParentsAndCarers,
+    Safeguarding,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ServiceKind {
+    Emergency,
+    UrgentCare,
+    CrisisLine,
+    TextService,
+    ListeningLine,
+    AdviceLine,
+    OnlineCounselling,
+    App,
+    WalkIn,
+    SelfReferral,
+    ReferralPathway,
+    InformationOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum OpenKind {
+    AlwaysOpen,
+    Open,
+    NoNewContacts,
+    Closed,
+    Unknown,
+}
+
+/// What to ask. Leave fields empty for "any".
+#[derive(Debug, Clone, Default, uniffi::Record)]
+pub struct HelpQuery {
+    /// Milliseconds since the Unix epoch; `None` for now.
+    pub at_ms: Option<i64>,
+    pub age: Option<u8>,
+    /// A council name, an ONS GSS code, or a postcode district.
+    pub area: Option<String>,
+    pub channels: Vec<ChannelKind>,
+    pub topics: Vec<Topic>,
+    pub for_professionals: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HelpOption {
+    pub service_id: String,
+    pub service_name: String,
+    pub organisation: String,
+    pub kind: ServiceKind,
+    pub channel: ChannelKind,
+    pub contact: Option<String>,
+    pub keywords: Vec<String>,
+    /// What to do, in words: "Text SHOUT to 85258".
+    pub how: String,
+    /// `tel:`, `sms:`, `mailto:` or `https:` link.
+    pub uri: Option<String>,
+    pub open: OpenKind,
+    /// When it closes (if open) or next opens (if closed), in ms since the epoch.
+    pub closes_at_ms: Option<i64>,
+    pub opens_at_ms: Option<i64>,
+    pub open_text: String,
+    pub live: bool,
+    pub response_text: String,
+    pub why: String,
+    pub local: bool,
+    pub verified: bool,
+    /// ISO date, e.g. "2026-11-01".
+    pub last_checked: String,
+    pub stale: bool,
+    pub checked_text: String,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HelpNow {
+    /// 999 and A&E: always present, shown apart.
+    pub emergency: Vec<HelpOption>,
+    /// Ranked; never empty.
+    pub options: Vec<HelpOption>,
+    /// GSS codes the area matched (empty if none or not found).
+    pub area_codes: Vec<String>,
+    pub area_found: bool,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AreaSummary {
+    pub code: String,
+    pub name: String,
+    pub code_verified: bool,
+    pub local_services: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ServiceDetail {
+    pub id: String,
+    pub name: String,
+    pub organisation: String,
+    pub description: String,
+    pub kind: ServiceKind,
+    /// Offered now (active), or kept only as a record (inactive, defunct, closed).
+    pub active: bool,
+    pub status_note: Option<String>,
+    pub redirect_to: Vec<String>,
+    pub eligibility: String,
+    pub verified: bool,
+    pub options: Vec<HelpOption>,
+    pub sources: Vec<String>,
+    pub last_checked: String,
+    pub conflicts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PackInfo {
+    pub data_version: u64,
+    pub built_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub expired: bool,
+    /// Installed after release (false: the pack compiled into the library).
+    pub installed: bool,
+    pub signed_by: String,
+    /// Signed with the public development key: never acceptable in a release.
+    pub development_key: bool,
+}
+
+impl From<ChannelKind> for core::ChannelKind {
+    fn from(c: ChannelKind) -> Self {
+        match c {
+            ChannelKind::Call => Self::Call,
+            ChannelKind::Text => Self::Text,
+            ChannelKind::Webchat => Self::Webchat,
+            ChannelKind::Email => Self::Email,
+            ChannelKind::Web => Self::Web,
+            ChannelKind::App => Self::App,
+            ChannelKind::InPerson => Self::InPerson,
+            ChannelKind::Relay => Self::Relay,
+        }
+    }
+}
+
+impl From<core::ChannelKind> for ChannelKind {
+    fn from(c: core::ChannelKind) -> Self {
+        match c {
+            core::ChannelKind::Call => Self::Call,
+            core::ChannelKind::Text => Self::Text,
+            core::ChannelKind::Webchat => Self::Webchat,
+            core::ChannelKind::Email => Self::Email,
+            core::ChannelKind::Web => Self::Web,
+            core::ChannelKind::App => Self::App,
+            core::ChannelKind::InPerson => Self::InPerson,
+            core::ChannelKind::Relay => Self::Relay,
+        }
+    }
+}
+
+impl From<Topic> for core::Topic {
+    fn from(t: Topic) -> Self {
+        match t {
+            Topic::SelfHarm => Self::SelfHarm,
+            Topic::SuicidalThoughts => Self::SuicidalThoughts,
+            Topic::Crisis => Self::Crisis,
+            Topic::EmotionalSupport => Self::EmotionalSupport,
+            Topic::AnxietyAndDepression => Self::AnxietyAndDepression,
+            Topic::Eating => Self::Eating,
+            Topic::Lgbtq => Self::Lgbtq,
+            Topic::Bereavement => Self::Bereavement,
+            Topic::ParentsAndCarers => Self::ParentsAndCarers,
+            Topic::Safeguarding => Self::Safeguarding,
+        }
+    }
+}
+
+impl From<core::ServiceKind> for ServiceKind {
+    fn from(k: core::ServiceKind) -> Self {
+        use core::ServiceKind as K;
+        match k {
+            K::Emergency => Self::Emergency,
+            K::UrgentCare => Self::UrgentCare,
+            K::CrisisLine => Self::CrisisLine,
+            K::TextService => Self::TextService,
+            K::ListeningLine => Self::ListeningLine,
+            K::AdviceLine => Self::AdviceLine,
+            K::OnlineCounselling => Self::OnlineCounselling,
+            K::App => Self::App,
+            K::WalkIn => Self::WalkIn,
+            K::SelfReferral => Self::SelfReferral,
+            K::ReferralPathway => Self::ReferralPathway,
+            K::InformationOnly => Self::InformationOnly,
+        }
+    }
+}
+
+fn ms(z: &jiff::Zoned) -> i64 {
+    z.timestamp().as_millisecond()
+}
+
+impl From<core::HelpOption> for HelpOption {
+    fn from(o: core::HelpOption) -> Self {
+        use core::OpenState as S;
+        let (open, closes, opens) = match &o.open {
+            S::AlwaysOpen => (OpenKind::AlwaysOpen, None, None),
+            S::OpenUntil { closes } => (OpenKind::Open, Some(ms(closes)), None),
+            S::NoNewContacts { closes, next_open } => (
+                OpenKind::NoNewContacts,
+                Some(ms(closes)),
+                next_open.as_ref().map(ms),
+            ),
+            S::Closed { next_open } => (OpenKind::Closed, None, next_open.as_ref().map(ms)),
+            S::Unknown => (OpenKind::Unknown, None, None),
+        };
+        HelpOption {
+            service_id: o.service_id,
+            service_name: o.service_name,
+            organisation: o.organisation,
+            kind: o.kind.into(),
+            channel: o.channel.into(),
+            contact: o.contact,
+            keywords: o.keywords,
+            how: o.how,
+            uri: o.uri,
+            open,
+            closes_at_ms: closes,
+            opens_at_ms: opens,
+            open_text: o.open_text,
+            live: o.response == core::Response::Live,
+            response_text: o.response_text,
+            why: o.why,
+            local: o.local,
+            verified: o.verified,
+            last_checked: o.last_checked.to_string(),
+            stale: o.stale,
+            checked_text: o.checked_text,
+            notes: o.notes,
+        }
+    }
+}
+
+fn options(v: Vec<core::HelpOption>) -> Vec<HelpOption> {
+    v.into_iter().map(HelpOption::from).collect()
+}
+
+impl From<core_pack::PackInfo> for PackInfo {
+    fn from(i: core_pack::PackInfo) -> Self {
+        PackInfo {
+            data_version: i.data_version,
+            built_at_ms: i.built_at.as_millisecond(),
+            expires_at_ms: i.expires_at.as_millisecond(),
+            expired: i.expired,
+            installed: i.source == core_pack::PackSource::Installed,
+            signed_by: i.signed_by,
+            development_key: i.development_key,
+        }
+    }
+}
+
+fn timestamp(ms: Option<i64>) -> Result<Option<jiff::Timestamp>> {
+    ms.map(|m| {
+        jiff::Timestamp::from_millisecond(m).map_err(|_| crate::HarbourError::InvalidInput {
+            reason: "the time is out of range".to_owned(),
+        })
+    })
+    .transpose()
+}
+
+#[uniffi::export]
+impl Harbour {
+    /// Who can help right now. Needs no unlock and no network; never empty.
+    pub fn help_now(&self, query: HelpQuery) -> Result<HelpNow> {
+        let q = core::HelpQuery {
+            at: timestamp(query.at_ms)?,
+            age: query.age,
+            area: query.area,
+            channels: query.channels.into_iter().map(Into::into).collect(),
+            topics: query.topics.into_iter().map(Into::into).collect(),
+            for_professionals: query.for_professionals,
+        };
+        let a = self.core().help_now(&q)?;
+        let (area_codes, area_found) = match &a.area {
+            core::AreaMatch::Found { codes, .. } => (codes.clone(), true),
+            _ => (Vec::new(), false),
+        };
+        Ok(HelpNow {
+            emergency: options(a.emergency),
+            options: options(a.options),
+            area_codes,
+            area_found,
+            notes: a.notes,
+        })
+    }
+
+    pub fn areas(&self) -> Result<Vec<AreaSummary>> {
+        Ok(self
+            .core()
+            .areas()?
+            .into_iter()
+            .map(|a| AreaSummary {
+                code: a.code,
+                name: a.name,
+                code_verified: a.code_verified,
+                local_services: u32::try_from(a.local_services).unwrap_or(u32::MAX),
+            })
+            .collect())
+    }
+
+    pub fn service(&self, id: String, at_ms: Option<i64>) -> Result<ServiceDetail> {
+        let d = self.core().service(&id, timestamp(at_ms)?)?;
+        let s = d.service;
+        Ok(ServiceDetail {
+            active: s.is_offered(),
+            id: s.id,
+            name: s.name,
+            organisation: d.organisation,
+            description: s.description,
+            kind: s.kind.into(),
+            status_note: s.status_note,
+            redirect_to: s.redirect_to,
+            eligibility: s.eligibility.description,
+            verified: d.verified,
+            options: options(d.options),
+            sources: s.provenance.sources,
+            last_checked: s.provenance.last_checked.to_string(),
+            conflicts: s.provenance.conflicts,
+        })
+    }
+
+    pub fn directory_info(&self) -> Result<PackInfo> {
+        Ok(self.core().directory_info()?.into())
+    }
+
+    /// Installs a newer directory pack (the pack bytes and its minisign signature). Older,
+    /// expired or badly signed packs are refused and the one in use stays.
+    pub fn install_directory_pack(&self, pack: Vec<u8>, signature: Vec<u8>) -> Result<PackInfo> {
+        Ok(self
+            .core()
+            .install_directory_pack(&pack, &signature)?
+            .into())
+    }
+}
