@@ -24,7 +24,7 @@ EXIT CODES:
   2  bad input or usage
   3  wrong secret
   4  locked out after too many wrong tries: try again later
-  5  stored data tampered with, damaged, or from a newer version
+  5  stored data or a pack tampered with, damaged, refused, or from a newer version
   6  not found
   7  no vault yet, or a vault already exists";
 
@@ -32,9 +32,11 @@ pub fn for_error(e: &Error) -> u8 {
     match e {
         Error::WrongSecret { .. } => WRONG_SECRET,
         Error::LockedOut { .. } => LOCKED_OUT,
-        Error::Tampered | Error::Corrupt | Error::NewerFormat { .. } | Error::DeviceKeyMissing => {
-            TAMPERED
-        }
+        Error::Tampered
+        | Error::Corrupt
+        | Error::NewerFormat { .. }
+        | Error::DeviceKeyMissing
+        | Error::Pack(_) => TAMPERED,
         Error::InvalidInput(_) | Error::WeakSecret(_) | Error::KdfParamsOutOfRange => BAD_INPUT,
         Error::NotFound(_) => NOT_FOUND,
         Error::NoVault | Error::VaultExists | Error::Locked => VAULT_STATE,

@@ -4,8 +4,10 @@
 //! does one thing, and exits (which locks again). Nothing here talks to a network.
 
 mod exit;
+mod help;
 mod notes;
 mod output;
+mod pack;
 mod prompt;
 
 use std::path::PathBuf;
@@ -71,6 +73,16 @@ enum Command {
     Note(notes::NoteCommand),
     /// Show whether a vault exists and whether unlocking is possible right now
     LockState,
+    /// Who can help right now: works with no vault, no secret and no network
+    HelpNow(help::HelpNowArgs),
+    /// Details of one service in the directory
+    #[command(subcommand)]
+    Services(help::ServicesCommand),
+    /// The local authorities Harbour has local services for
+    Areas,
+    /// Publisher tools: build, sign, verify, inspect and install packs; import HSDS data
+    #[command(subcommand)]
+    Pack(pack::PackCommand),
 }
 
 /// Errors of the command-line layer: the core's, plus usage problems found here.
@@ -159,6 +171,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Note(cmd) => notes::run(&ctx, cmd),
+        Command::HelpNow(args) => help::help_now(&ctx, args),
+        Command::Services(cmd) => help::services(&ctx, cmd),
+        Command::Areas => help::areas(&ctx),
+        Command::Pack(cmd) => pack::run(&ctx, cmd),
         Command::LockState => {
             let state = ctx.harbour.vault_state()?;
             let kdf = match state {

@@ -193,7 +193,7 @@ fn exit_codes_are_distinct_and_documented() {
     for line in [
         "3  wrong secret",
         "4  locked out",
-        "5  stored data tampered",
+        "5  stored data or a pack tampered",
         "2  bad input",
         "HARBOUR_SECRET",
     ] {

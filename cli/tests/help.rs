@@ -1,0 +1,330 @@
+//! `harbour help-now`, `services`, `areas` and `pack …`, run as real processes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn harbour(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harbour"))
+        .env_clear()
+        .env("HARBOUR_DATA_DIR", dir.join("data"))
+        .env("HARBOUR_DEVICE_KEY", dir.join("device.key"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = harbour(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut a = vec!["--json"];
+    a.extend_from_slice(args);
+    serde_json::from_str(&ok(dir, &a)).unwrap()
+}
+
+fn repo() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+#[test]
+fn help_now_needs_no_vault_and_no_secret() {
+    let d = tempfile::tempdir().unwrap();
+    let text = ok(
+        d.path(),
+        &[
+            "help-now",
+            "--age",
+            "15",
+            "--area",
+            "Torbay",
+            "--by",
+            "text",
+            "--at",
+            "2026-11-21T03:00:00Z",
+        ],
+    );
+    assert!(text.contains("Call 999"));
+    assert!(text.contains("Text SHOUT to 85258"));
+    assert!(text.contains("open all the time"));
+    let v = json(
+        d.path(),
+        &[
+            "help-now",
+            "--age",
+            "15",
+            "--area",
+            "Torbay",
+            "--by",
+            "text",
+            "--at",
+            "2026-11-21T03:00:00Z",
+        ],
+    );
+    assert_eq!(v["emergency"][0]["contact"], "999");
+    let options = v["options"].as_array().unwrap();
+    assert!(!options.is_empty());
+    assert!(options.iter().all(|o| o["channel"] == "text"));
+    assert!(options.iter().any(|o| o["open"]["state"] == "always_open"));
+    // Nothing was created: no vault, no data directory.
+    assert!(!d.path().join("data").join("harbour.sqlite3").exists());
+}
+
+#[test]
+fn help_now_filters_and_explains() {
+    let d = tempfile::tempdir().unwrap();
+    let v = json(
+        d.path(),
+        &[
+            "help-now",
+            "--age",
+            "15",
+            "--area",
+            "gloucestershire",
+            "--at",
+            "2026-11-23T20:45:00Z",
+        ],
+    );
+    let tic = v["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["service_id"] == "tic-plus")
+        .unwrap();
+    assert_eq!(tic["open"]["state"], "no_new_contacts");
+    assert_eq!(tic["why"], "for 9–21-year-olds in Gloucestershire");
+    let pro = json(
+        d.path(),
+        &[
+            "help-now",
+            "--area",
+            "gloucestershire",
+            "--for-professionals",
+            "--at",
+            "2026-11-23T10:00:00Z",
+        ],
+    );
+    assert!(
+        pro["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["service_id"] == "glos-cyps-practitioner-advice-line")
+    );
+    let unknown = json(d.path(), &["help-now", "--area", "Narnia"]);
+    assert_eq!(unknown["area"]["found"], false);
+    assert!(!unknown["options"].as_array().unwrap().is_empty());
+    assert_eq!(
+        harbour(d.path(), &["help-now", "--at", "yesterday"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        harbour(d.path(), &["help-now", "--by", "pigeon"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn services_show_and_areas() {
+    let d = tempfile::tempdir().unwrap();
+    let s = json(d.path(), &["services", "show", "glos-self-harm-helpline"]);
+    assert_eq!(s["status"], "Defunct");
+    assert!(s["options"].as_array().unwrap().is_empty());
+    assert!(ok(d.path(), &["services", "show", "samaritans"]).contains("Call 116 123"));
+    assert_eq!(
+        harbour(d.path(), &["services", "show", "nope"])
+            .status
+            .code(),
+        Some(6)
+    );
+    let areas = json(d.path(), &["areas"]);
+    assert_eq!(areas.as_array().unwrap().len(), 11);
+    assert!(ok(d.path(), &["areas"]).contains("E06000027  Torbay"));
+}
+
+#[test]
+fn pack_build_sign_verify_with_the_minisign_tool() {
+    let d = tempfile::tempdir().unwrap();
+    let pack = d.path().join("directory.json");
+    let source = repo().join("fixtures/directory/source.json");
+    let key = repo().join("fixtures/keys/dev-pack-key.sec");
+    let pubkey = repo().join("fixtures/keys/dev-pack-key.pub");
+    ok(
+        d.path(),
+        &[
+            "pack",
+            "build",
+            "directory",
+            "--source",
+            source.to_str().unwrap(),
+            "--data-version",
+            "2",
+            "--out",
+            pack.to_str().unwrap(),
+        ],
+    );
+    // Data versions only increase.
+    let again = harbour(
+        d.path(),
+        &[
+            "pack",
+            "build",
+            "directory",
+            "--source",
+            source.to_str().unwrap(),
+            "--data-version",
+            "2",
+            "--out",
+            pack.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(again.status.code(), Some(2));
+    ok(
+        d.path(),
+        &[
+            "pack",
+            "sign",
+            pack.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(ok(d.path(), &["pack", "verify", pack.to_str().unwrap()]).contains("signature OK"));
+
+    // The standard minisign tool agrees (Debian package `minisign`; scripts/test.sh installs it).
+    let minisign = Command::new("minisign")
+        .args([
+            "-Vm",
+            pack.to_str().unwrap(),
+            "-p",
+            pubkey.to_str().unwrap(),
+        ])
+        .output()
+        .expect("the minisign tool is needed for this test: apt-get install minisign");
+    assert!(
+        minisign.status.success(),
+        "{}",
+        String::from_utf8_lossy(&minisign.stderr)
+    );
+    assert!(String::from_utf8_lossy(&minisign.stdout).contains("data_version:2"));
+
+    // A changed pack fails both.
+    let mut bytes = std::fs::read(&pack).unwrap();
+    bytes[100] ^= 1;
+    std::fs::write(&pack, &bytes).unwrap();
+    assert_eq!(
+        harbour(d.path(), &["pack", "verify", pack.to_str().unwrap()])
+            .status
+            .code(),
+        Some(5)
+    );
+    let minisign = Command::new("minisign")
+        .args([
+            "-Vm",
+            pack.to_str().unwrap(),
+            "-p",
+            pubkey.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!minisign.status.success());
+    bytes[100] ^= 1;
+    std::fs::write(&pack, &bytes).unwrap();
+
+    // Install it, and it is in use.
+    let info = json(d.path(), &["pack", "install", pack.to_str().unwrap()]);
+    assert_eq!(info["data_version"], 2);
+    assert_eq!(json(d.path(), &["pack", "info"])["source"], "installed");
+    // An older one is refused with the tampered/refused exit code.
+    assert_eq!(
+        harbour(d.path(), &["pack", "install", pack.to_str().unwrap()])
+            .status
+            .code(),
+        Some(5)
+    );
+}
+
+#[test]
+fn a_source_with_problems_is_refused_with_every_problem_listed() {
+    let d = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("fixtures/directory/source.json")).unwrap(),
+    )
+    .unwrap();
+    v["services"][2]["organisation"] = "nobody".into();
+    v["services"][3]["channels"][0]["value"] = "call me".into();
+    let src = d.path().join("bad.json");
+    std::fs::write(&src, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = harbour(
+        d.path(),
+        &[
+            "pack",
+            "build",
+            "directory",
+            "--source",
+            src.to_str().unwrap(),
+            "--data-version",
+            "9",
+            "--out",
+            d.path().join("x.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown organisation nobody"), "{err}");
+    assert!(err.contains("not in the expected form"), "{err}");
+    assert!(!d.path().join("x.json").exists());
+}
+
+#[test]
+fn hsds_import_writes_a_review_file() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("review.json");
+    let input = repo().join("fixtures/hsds/service_full.json");
+    let text = ok(
+        d.path(),
+        &[
+            "pack",
+            "import-hsds",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(text.contains("imported 1 service"));
+    assert!(text.contains("service[0].fees_description"));
+    let review: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(
+        review["services"][0]["channels"][0]["value"],
+        "01234 234567"
+    );
+    let bad = d.path().join("bad.json");
+    std::fs::write(&bad, br#"{"id": "x", "name": "y"}"#).unwrap();
+    assert_eq!(
+        harbour(
+            d.path(),
+            &[
+                "pack",
+                "import-hsds",
+                bad.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap()
+            ]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}
