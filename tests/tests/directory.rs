@@ -1,0 +1,602 @@
+//! Help now: the directory's promises, through the public API.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use harbour_core::directory::{
+    AreaMatch, ChannelKind, HelpNow, HelpQuery, OpenState, ServiceKind, Topic, build_pack,
+};
+use harbour_core::pack::PackError;
+use harbour_core::pack::minisign::signer::SecretKey;
+use harbour_core::{Config, Error, Harbour, ManualClock, MemoryKeyStore};
+use jiff::Timestamp;
+use proptest::prelude::*;
+
+const SOURCE: &[u8] = include_bytes!("../../fixtures/directory/source.json");
+const DEV_KEY: &str = include_str!("../../fixtures/keys/dev-pack-key.sec");
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+struct Env {
+    _dir: tempfile::TempDir,
+    clock: Arc<ManualClock>,
+    harbour: Harbour,
+}
+
+fn env() -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(ts("2026-11-21T03:00:00Z")));
+    let harbour = Harbour::open_with_clock(
+        Config::new(dir.path()),
+        Arc::new(MemoryKeyStore::new()),
+        clock.clone(),
+    )
+    .unwrap();
+    Env {
+        _dir: dir,
+        clock,
+        harbour,
+    }
+}
+
+fn ask(h: &Harbour, at: &str, f: impl FnOnce(&mut HelpQuery)) -> HelpNow {
+    let mut q = HelpQuery {
+        at: Some(ts(at)),
+        ..HelpQuery::default()
+    };
+    f(&mut q);
+    h.help_now(&q).unwrap()
+}
+
+fn ids(h: &HelpNow) -> Vec<&str> {
+    h.options.iter().map(|o| o.service_id.as_str()).collect()
+}
+
+/// A signed pack built from the source with `edit` applied to its JSON.
+fn signed_pack(
+    version: u64,
+    built: &str,
+    days: i64,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> (Vec<u8>, Vec<u8>) {
+    let mut source: serde_json::Value = serde_json::from_slice(SOURCE).unwrap();
+    edit(&mut source);
+    let built = ts(built);
+    let expires = built
+        .checked_add(jiff::SignedDuration::from_hours(24 * days))
+        .unwrap();
+    let bytes = build_pack(
+        &serde_json::to_vec(&source).unwrap(),
+        version,
+        built,
+        expires,
+    )
+    .unwrap();
+    let sig = SecretKey::parse(DEV_KEY)
+        .unwrap()
+        .sign(&bytes, "test pack")
+        .unwrap();
+    (bytes, sig.into_bytes())
+}
+
+// ---- The baseline pack ----
+
+#[test]
+fn baseline_pack_verifies_and_matches_its_source() {
+    let e = env();
+    let info = e.harbour.directory_info().unwrap();
+    assert_eq!(info.data_version, 1);
+    assert!(!info.expired);
+    assert!(
+        info.development_key,
+        "this repository signs with the development key"
+    );
+    let rebuilt = build_pack(SOURCE, info.data_version, info.built_at, info.expires_at).unwrap();
+    assert_eq!(
+        rebuilt,
+        harbour_core::directory::BASELINE_PACK,
+        "fixtures/packs/directory.json is out of date: rebuild it from fixtures/directory/source.json"
+    );
+}
+
+// ---- Opening hours ----
+
+#[test]
+fn bst_and_gmt_changeover_days() {
+    let e = env();
+    let calm_call = |at: &str| {
+        ask(&e.harbour, at, |q| q.channels = vec![ChannelKind::Call])
+            .options
+            .into_iter()
+            .find(|o| o.service_id == "calm")
+            .unwrap()
+    };
+    // CALM is 17:00 to midnight. The same UTC time either side of the spring change:
+    assert!(
+        !calm_call("2026-03-28T16:30:00Z").open.is_open(),
+        "16:30 GMT"
+    );
+    let sunday = calm_call("2026-03-29T16:30:00Z");
+    assert!(sunday.open.is_open(), "17:30 BST");
+    assert_eq!(sunday.open_text, "open now until midnight");
+    // And the autumn change.
+    assert!(
+        calm_call("2026-10-24T16:30:00Z").open.is_open(),
+        "17:30 BST"
+    );
+    assert!(
+        !calm_call("2026-10-25T16:30:00Z").open.is_open(),
+        "16:30 GMT"
+    );
+}
+
+#[test]
+fn last_new_contact_rule_in_results() {
+    let e = env();
+    // TIC+: Sunday to Thursday 17:00 to 21:00, no new contacts after 20:30. Monday, GMT.
+    let tic = |at: &str| {
+        ask(&e.harbour, at, |q| {
+            q.age = Some(15);
+            q.area = Some("Gloucestershire".into());
+        })
+        .options
+        .into_iter()
+        .find(|o| o.service_id == "tic-plus")
+        .unwrap()
+    };
+    assert!(tic("2026-11-23T20:00:00Z").open.is_open());
+    let late = tic("2026-11-23T20:45:00Z");
+    assert!(matches!(late.open, OpenState::NoNewContacts { .. }));
+    assert!(
+        late.open_text.contains("opens 17:00 tomorrow"),
+        "{}",
+        late.open_text
+    );
+}
+
+// ---- Eligibility ----
+
+#[test]
+fn age_eligibility() {
+    let e = env();
+    let at = "2026-11-23T12:00:00Z";
+    let fifteen = ask(&e.harbour, at, |q| q.age = Some(15));
+    assert!(ids(&fifteen).contains(&"childline"));
+    assert!(
+        !ids(&fifteen).contains(&"youngminds-parents-helpline"),
+        "18+ only"
+    );
+    let twenty = ask(&e.harbour, at, |q| q.age = Some(20));
+    assert!(!ids(&twenty).contains(&"childline"), "under 19 only");
+    assert!(ids(&twenty).contains(&"papyrus-hopeline247"));
+    let forty = ask(&e.harbour, at, |q| q.age = Some(40));
+    assert!(
+        !ids(&forty).contains(&"papyrus-hopeline247"),
+        "under 35 only"
+    );
+    // Ages that differ by area: Kooth was 10–16 in Kent, 11–25 in Medway.
+    let kent = ask(&e.harbour, at, |q| {
+        q.age = Some(17);
+        q.area = Some("Kent".into());
+    });
+    assert!(!ids(&kent).contains(&"kooth"));
+    let medway = ask(&e.harbour, at, |q| {
+        q.age = Some(17);
+        q.area = Some("Medway".into());
+    });
+    let kooth = medway
+        .options
+        .iter()
+        .find(|o| o.service_id == "kooth")
+        .unwrap();
+    assert!(kooth.why.contains("11–25"), "{}", kooth.why);
+}
+
+#[test]
+fn area_eligibility_and_explanations() {
+    let e = env();
+    let at = "2026-11-21T03:00:00Z";
+    let torbay = ask(&e.harbour, at, |q| q.area = Some("torbay council".into()));
+    assert!(ids(&torbay).contains(&"dpt-first-response"));
+    assert!(!ids(&torbay).contains(&"ghc-crisis-line"));
+    let by_code = ask(&e.harbour, at, |q| q.area = Some("E10000013".into()));
+    let ghc = by_code
+        .options
+        .iter()
+        .find(|o| o.service_id == "ghc-crisis-line")
+        .unwrap();
+    assert_eq!(ghc.why, "for people aged 11 and over in Gloucestershire");
+    assert!(ghc.local);
+    // A name covering two authorities returns both and says so.
+    let km = ask(&e.harbour, at, |q| q.area = Some("Kent and Medway".into()));
+    assert!(matches!(&km.area, AreaMatch::Found { codes, .. } if codes.len() == 2));
+    assert!(km.notes.iter().any(|n| n.contains("Kent and Medway")));
+    // No area: national only, and a nudge to add one.
+    let none = ask(&e.harbour, at, |_| {});
+    assert!(none.options.iter().all(|o| !o.local));
+    assert!(none.notes.iter().any(|n| n.contains("Add your area")));
+    // An unknown area falls back to national services and says so.
+    let unknown = ask(&e.harbour, at, |q| q.area = Some("Atlantis".into()));
+    assert!(matches!(unknown.area, AreaMatch::NotFound { .. }));
+    assert!(unknown.options.iter().all(|o| !o.local));
+    assert!(
+        unknown
+            .notes
+            .iter()
+            .any(|n| n.contains("not in Harbour's list"))
+    );
+    // A postcode district with no checked data says so rather than guessing.
+    let district = ask(&e.harbour, at, |q| q.area = Some("TQ1 1AA".into()));
+    assert!(matches!(&district.area, AreaMatch::NotFound { note } if note.contains("TQ1")));
+}
+
+#[test]
+fn a_postcode_district_spanning_two_authorities_returns_both() {
+    let e = env();
+    let (bytes, sig) = signed_pack(2, "2026-11-21T00:00:00Z", 30, |v| {
+        v["postcode_districts"] = serde_json::json!([
+            {"district": "TQ9", "areas": ["E06000027", "E10000008"], "source": "test fixture"}
+        ]);
+    });
+    e.harbour.install_directory_pack(&bytes, &sig).unwrap();
+    let answer = ask(&e.harbour, "2026-11-21T03:00:00Z", |q| {
+        q.area = Some("tq9".into())
+    });
+    match &answer.area {
+        AreaMatch::Found { codes, note, .. } => {
+            assert_eq!(codes, &["E06000027", "E10000008"]);
+            assert!(note.as_deref().unwrap().contains("Torbay and Devon"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(ids(&answer).contains(&"dpt-first-response"));
+    assert!(!ids(&answer).contains(&"release-the-pressure"));
+}
+
+#[test]
+fn professionals_only_entries_need_asking_for() {
+    let e = env();
+    let at = "2026-11-23T10:00:00Z";
+    let young = ask(&e.harbour, at, |q| q.area = Some("Gloucestershire".into()));
+    assert!(!ids(&young).contains(&"glos-cyps-practitioner-advice-line"));
+    let worker = ask(&e.harbour, at, |q| {
+        q.area = Some("Gloucestershire".into());
+        q.for_professionals = true;
+    });
+    let line = worker
+        .options
+        .iter()
+        .find(|o| o.service_id == "glos-cyps-practitioner-advice-line")
+        .unwrap();
+    assert!(line.why.contains("professionals only"));
+}
+
+#[test]
+fn self_harm_and_suicide_are_separate_paths() {
+    let e = env();
+    let sh = ask(&e.harbour, "2026-11-23T12:00:00Z", |q| {
+        q.topics = vec![Topic::SelfHarm]
+    });
+    assert!(
+        !ids(&sh).contains(&"papyrus-hopeline247"),
+        "suicide-only line under self-harm"
+    );
+    assert!(ids(&sh).contains(&"calm-harm"));
+    let st = ask(&e.harbour, "2026-11-23T12:00:00Z", |q| {
+        q.topics = vec![Topic::SuicidalThoughts]
+    });
+    assert!(ids(&st).contains(&"papyrus-hopeline247"));
+    assert!(
+        !ids(&st).contains(&"calm-harm"),
+        "self-harm-only app under suicidal thoughts"
+    );
+}
+
+#[test]
+fn a_defunct_service_is_never_offered() {
+    let e = env();
+    for area in [None, Some("Gloucestershire"), Some("E10000013")] {
+        for at in ["2026-11-21T03:00:00Z", "2026-11-23T15:00:00Z"] {
+            for by in [vec![], vec![ChannelKind::Call]] {
+                let a = ask(&e.harbour, at, |q| {
+                    q.area = area.map(Into::into);
+                    q.channels = by.clone();
+                    q.for_professionals = true;
+                });
+                assert!(!ids(&a).contains(&"glos-self-harm-helpline"));
+                assert!(
+                    a.options
+                        .iter()
+                        .all(|o| o.contact.as_deref() != Some("0808 801 0606"))
+                );
+            }
+        }
+    }
+    let detail = e.harbour.service("glos-self-harm-helpline", None).unwrap();
+    assert!(detail.options.is_empty());
+    assert!(detail.service.status_note.unwrap().contains("closed"));
+    assert_eq!(
+        detail.service.redirect_to,
+        ["ghc-crisis-line", "samaritans"]
+    );
+}
+
+#[test]
+fn stale_entries_are_shown_and_flagged() {
+    let e = env();
+    e.clock.set(ts("2027-08-01T12:00:00Z"));
+    let a = e.harbour.help_now(&HelpQuery::default()).unwrap();
+    let sam = a
+        .options
+        .iter()
+        .find(|o| o.service_id == "samaritans")
+        .unwrap();
+    assert!(sam.stale);
+    assert_eq!(sam.checked_text, "last checked November 2026");
+}
+
+// ---- Never empty ----
+
+fn check_never_empty(a: &HelpNow) {
+    assert!(
+        a.emergency
+            .iter()
+            .any(|o| o.contact.as_deref() == Some("999")),
+        "999 missing"
+    );
+    assert!(a.emergency.iter().all(|o| o.kind == ServiceKind::Emergency));
+    assert!(!a.options.is_empty(), "no options");
+    assert!(
+        a.options
+            .iter()
+            .any(|o| o.open.is_open() && o.open == OpenState::AlwaysOpen),
+        "nothing always open"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn results_are_never_empty(
+        secs in 1_767_225_600i64..1_830_297_600,
+        age in proptest::option::of(0u8..100),
+        area in proptest::option::of(prop_oneof![
+            Just("Torbay"), Just("Kent"), Just("Medway"), Just("Gloucestershire"), Just("Sutton"),
+            Just("E09000021"), Just("TQ1"), Just("Nowhere"), Just("")
+        ]),
+        by in proptest::collection::vec(prop_oneof![
+            Just(ChannelKind::Call), Just(ChannelKind::Text), Just(ChannelKind::Webchat),
+            Just(ChannelKind::Email), Just(ChannelKind::InPerson), Just(ChannelKind::App)
+        ], 0..3),
+        topics in proptest::collection::vec(prop_oneof![
+            Just(Topic::SelfHarm), Just(Topic::SuicidalThoughts), Just(Topic::Eating),
+            Just(Topic::Bereavement), Just(Topic::Lgbtq)
+        ], 0..2),
+        pro in any::<bool>(),
+    ) {
+        let e = env();
+        let q = HelpQuery {
+            at: Some(Timestamp::from_second(secs).unwrap()),
+            age, area: area.map(Into::into), channels: by, topics, for_professionals: pro,
+        };
+        check_never_empty(&e.harbour.help_now(&q).unwrap());
+    }
+}
+
+// ---- Packs ----
+
+#[test]
+fn a_newer_signed_pack_is_installed_and_kept() {
+    let e = env();
+    let (bytes, sig) = signed_pack(5, "2026-11-21T00:00:00Z", 180, |v| {
+        v["services"][2]["description"] = "Updated description".into();
+    });
+    let info = e.harbour.install_directory_pack(&bytes, &sig).unwrap();
+    assert_eq!(info.data_version, 5);
+    // Survives a restart: a new handle on the same data directory loads it.
+    let again = Harbour::open_with_clock(
+        Config::new(e._dir.path()),
+        Arc::new(MemoryKeyStore::new()),
+        e.clock.clone(),
+    )
+    .unwrap();
+    assert_eq!(again.directory_info().unwrap().data_version, 5);
+    assert_eq!(
+        again
+            .service("samaritans", None)
+            .unwrap()
+            .service
+            .description,
+        "Updated description"
+    );
+}
+
+fn essentials_still_there(h: &Harbour) {
+    let a = h
+        .help_now(&HelpQuery {
+            age: Some(15),
+            ..HelpQuery::default()
+        })
+        .unwrap();
+    check_never_empty(&a);
+    for id in ["nhs-111-mental-health", "samaritans", "childline"] {
+        assert!(ids(&a).contains(&id), "{id} hidden");
+    }
+}
+
+#[test]
+fn bad_packs_are_refused_and_the_last_good_one_stays() {
+    let e = env();
+    let (good, good_sig) = signed_pack(3, "2026-11-21T00:00:00Z", 180, |_| {});
+    e.harbour.install_directory_pack(&good, &good_sig).unwrap();
+
+    let refuse = |bytes: &[u8], sig: &[u8]| -> Error {
+        let err = e.harbour.install_directory_pack(bytes, sig).unwrap_err();
+        assert_eq!(
+            e.harbour.directory_info().unwrap().data_version,
+            3,
+            "last good pack replaced"
+        );
+        essentials_still_there(&e.harbour);
+        err
+    };
+
+    // Unsigned, or signed by someone else.
+    let (newer, newer_sig) = signed_pack(4, "2026-11-21T00:00:00Z", 180, |_| {});
+    assert_eq!(refuse(&newer, b""), Error::Pack(PackError::BadSignature));
+    assert_eq!(
+        refuse(&newer, &good_sig),
+        Error::Pack(PackError::BadSignature)
+    );
+    // Tampered: a changed byte anywhere in the pack, or in the signature.
+    for i in (0..newer.len()).step_by(97) {
+        let mut bad = newer.clone();
+        bad[i] ^= 0x01;
+        assert!(matches!(refuse(&bad, &newer_sig), Error::Pack(_)));
+    }
+    // Every flipped byte of the signature file outside its untrusted comment line (which no
+    // signature covers, by minisign's design) is refused.
+    let first_line = newer_sig.iter().position(|b| *b == b'\n').unwrap();
+    for i in first_line..newer_sig.len() {
+        let mut bad = newer_sig.clone();
+        bad[i] ^= 0x01;
+        assert!(
+            matches!(refuse(&newer, &bad), Error::Pack(_)),
+            "signature byte {i}"
+        );
+    }
+    // Older or equal versions.
+    let (older, older_sig) = signed_pack(2, "2026-11-21T00:00:00Z", 180, |_| {});
+    assert_eq!(
+        refuse(&older, &older_sig),
+        Error::Pack(PackError::NotNewer {
+            offered: 2,
+            current: 3
+        })
+    );
+    // Expired.
+    let (expired, expired_sig) = signed_pack(9, "2025-01-01T00:00:00Z", 30, |_| {});
+    assert_eq!(
+        refuse(&expired, &expired_sig),
+        Error::Pack(PackError::Expired)
+    );
+    // Validly signed but missing an essential service.
+    let (hollow, hollow_sig) = {
+        let mut v: serde_json::Value = serde_json::from_slice(SOURCE).unwrap();
+        v["services"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|s| s["id"] != "childline");
+        let content = harbour_core::directory::model::DirectoryContent::deserialize(&v);
+        let bytes = harbour_core::pack::build(
+            harbour_core::pack::PackKind::Directory,
+            10,
+            ts("2026-11-21T00:00:00Z"),
+            ts("2027-11-21T00:00:00Z"),
+            &content,
+        )
+        .unwrap();
+        let sig = SecretKey::parse(DEV_KEY)
+            .unwrap()
+            .sign(&bytes, "hollow")
+            .unwrap();
+        (bytes, sig.into_bytes())
+    };
+    assert!(matches!(
+        refuse(&hollow, &hollow_sig),
+        Error::Pack(PackError::Invalid(_))
+    ));
+    // Not a pack at all.
+    assert!(matches!(refuse(b"[]", &newer_sig), Error::Pack(_)));
+}
+
+trait FromValue {
+    fn deserialize(v: &serde_json::Value) -> Self;
+}
+
+impl FromValue for harbour_core::directory::model::DirectoryContent {
+    fn deserialize(v: &serde_json::Value) -> Self {
+        serde_json::from_value(v.clone()).unwrap()
+    }
+}
+
+#[test]
+fn an_expired_pack_in_use_is_shown_with_a_warning_never_hidden() {
+    let e = env();
+    e.clock.set(ts("2028-06-01T12:00:00Z"));
+    assert!(e.harbour.directory_info().unwrap().expired);
+    let a = e
+        .harbour
+        .help_now(&HelpQuery {
+            age: Some(15),
+            ..HelpQuery::default()
+        })
+        .unwrap();
+    assert!(a.notes.iter().any(|n| n.contains("may be out of date")));
+    essentials_still_there(&e.harbour);
+}
+
+#[test]
+fn a_damaged_installed_pack_falls_back_to_the_baseline() {
+    let e = env();
+    let (bytes, sig) = signed_pack(7, "2026-11-21T00:00:00Z", 180, |_| {});
+    e.harbour.install_directory_pack(&bytes, &sig).unwrap();
+    let file = e._dir.path().join("packs").join("directory.pack");
+    let mut raw = std::fs::read(&file).unwrap();
+    let n = raw.len();
+    raw[n - 10] ^= 0xff;
+    std::fs::write(&file, raw).unwrap();
+    let reopened = Harbour::open_with_clock(
+        Config::new(e._dir.path()),
+        Arc::new(MemoryKeyStore::new()),
+        e.clock.clone(),
+    )
+    .unwrap();
+    assert_eq!(reopened.directory_info().unwrap().data_version, 1);
+    essentials_still_there(&reopened);
+}
+
+// ---- HSDS ----
+
+#[test]
+fn hsds_import_of_the_real_example() {
+    let input = include_bytes!("../../fixtures/hsds/service_full.json");
+    let out =
+        harbour_core::directory::hsds::import(input, jiff::civil::date(2026, 11, 21)).unwrap();
+    assert_eq!(out.services.len(), 1);
+    assert_eq!(out.organisations.len(), 1);
+    let s = &out.services[0];
+    assert_eq!(s.name, "Community Counselling");
+    assert_eq!(s.eligibility.min_age, Some(12));
+    assert_eq!(s.provenance.last_checked, jiff::civil::date(2005, 1, 1));
+    let call = s
+        .channels
+        .iter()
+        .find(|c| c.kind == ChannelKind::Call)
+        .unwrap();
+    assert_eq!(call.value.as_deref(), Some("01234 234567"));
+    for field in [
+        "service[0].fees_description",
+        "service[0].service_at_locations",
+        "service[0].phones[0].extension",
+    ] {
+        assert!(
+            out.unmapped_fields.iter().any(|f| f == field),
+            "{field} not reported"
+        );
+    }
+    assert!(out.to_review.iter().any(|r| r.contains("UTC offset")));
+    // The simple example too, which has no phones at all.
+    let simple = include_bytes!("../../fixtures/hsds/service_simple.json");
+    let out =
+        harbour_core::directory::hsds::import(simple, jiff::civil::date(2026, 11, 21)).unwrap();
+    assert!(
+        out.services[0]
+            .channels
+            .iter()
+            .all(|c| c.kind != ChannelKind::Call)
+    );
+}
