@@ -74,8 +74,11 @@ fn change_secret_rewraps_without_touching_records() {
         ),
         Err(Error::WrongSecret { .. })
     ));
-    h.change_secret(Secret::from_text(PIN), Secret::from_text("a long passphrase"))
-        .unwrap();
+    h.change_secret(
+        Secret::from_text(PIN),
+        Secret::from_text("a long passphrase"),
+    )
+    .unwrap();
     let body_after: Vec<u8> = f
         .db()
         .query_row("SELECT body FROM note", [], |r| r.get(0))
