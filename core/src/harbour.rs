@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use jiff::Timestamp;
 
@@ -15,7 +15,8 @@ use crate::crypto::kdf::{KdfParams, KdfProfile};
 use crate::crypto::keys::VaultKeys;
 use crate::directory::Directory;
 use crate::keystore::PlatformKeyStore;
-use crate::pack::{Loaded, PackStore};
+use crate::library::Library;
+use crate::pack::{PackKind, PackSlot, PackStore};
 use crate::secret::Secret;
 use crate::store::{self, Database};
 use crate::vault::{self, VaultState};
@@ -51,9 +52,30 @@ pub struct Harbour {
 
 /// The signed packs in use, each loaded on first use. Kept apart from the vault's lock so
 /// help-now never waits behind an unlock.
-#[derive(Default)]
 pub(crate) struct Packs {
-    pub(crate) directory: RwLock<Option<Loaded<Directory>>>,
+    pub(crate) directory: PackSlot<Directory>,
+    pub(crate) library: PackSlot<Library>,
+}
+
+impl Default for Packs {
+    fn default() -> Self {
+        Packs {
+            directory: PackSlot::new(
+                PackKind::Directory,
+                (
+                    crate::directory::BASELINE_PACK,
+                    crate::directory::BASELINE_SIGNATURE,
+                ),
+            ),
+            library: PackSlot::new(
+                PackKind::Library,
+                (
+                    crate::library::BASELINE_PACK,
+                    crate::library::BASELINE_SIGNATURE,
+                ),
+            ),
+        }
+    }
 }
 
 /// Everything behind the lock. Dropping `keys` wipes them.

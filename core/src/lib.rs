@@ -16,6 +16,7 @@ mod error;
 mod fold;
 mod harbour;
 pub mod keystore;
+pub mod library;
 pub mod notes;
 pub mod pack;
 pub mod secret;

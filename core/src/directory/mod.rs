@@ -24,7 +24,9 @@ pub use query::{HelpNow, HelpOption, HelpQuery, STALE_AFTER_DAYS};
 pub use schedule::OpenState;
 
 use crate::harbour::Harbour;
-use crate::pack::{self, Loaded, PackInfo, PackKind, Validate};
+#[cfg(feature = "publisher")]
+use crate::pack::{self, PackKind};
+use crate::pack::{Loaded, PackInfo, Validate};
 use crate::{Error, Result};
 use areas::AreaIndex;
 
@@ -172,31 +174,7 @@ pub struct ServiceDetail {
 impl Harbour {
     /// The directory in use, loaded on first use (baseline, or a newer installed pack).
     pub(crate) fn directory(&self) -> Result<Loaded<Directory>> {
-        if let Some(d) = self
-            .packs()
-            .directory
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-        {
-            return Ok(d.clone());
-        }
-        let mut slot = self
-            .packs()
-            .directory
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some(d) = slot.as_ref() {
-            return Ok(d.clone());
-        }
-        let loaded: Loaded<Directory> = pack::load(
-            PackKind::Directory,
-            (BASELINE_PACK, BASELINE_SIGNATURE),
-            Some(&self.pack_store()),
-            self.now(),
-        )?;
-        *slot = Some(loaded.clone());
-        Ok(loaded)
+        self.packs().directory.get(&self.pack_store(), self.now())
     }
 
     /// Who can help right now. Needs no unlock and no network.
@@ -272,23 +250,9 @@ impl Harbour {
     /// Installs a newer signed directory pack. An older, expired, badly signed or invalid
     /// pack is refused and the one in use stays.
     pub fn install_directory_pack(&self, pack_bytes: &[u8], signature: &[u8]) -> Result<PackInfo> {
-        let current = self.directory()?;
-        let mut slot = self
-            .packs()
+        self.packs()
             .directory
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        let installed: Loaded<Directory> = pack::install(
-            PackKind::Directory,
-            pack_bytes,
-            signature,
-            &current.info,
-            &self.pack_store(),
-            self.now(),
-        )?;
-        let info = installed.info.clone();
-        *slot = Some(installed);
-        Ok(info)
+            .install(pack_bytes, signature, &self.pack_store(), self.now())
     }
 }
 

@@ -328,3 +328,53 @@ pub(crate) fn install<T: DeserializeOwned + Validate + Send>(
         info: offered.info,
     })
 }
+
+/// One kind of pack in use: loaded on first use, replaced by a successful install.
+pub(crate) struct PackSlot<T> {
+    kind: PackKind,
+    baseline: (&'static [u8], &'static [u8]),
+    current: std::sync::RwLock<Option<Loaded<T>>>,
+}
+
+impl<T: DeserializeOwned + Validate + Send> PackSlot<T> {
+    pub(crate) fn new(kind: PackKind, baseline: (&'static [u8], &'static [u8])) -> Self {
+        PackSlot {
+            kind,
+            baseline,
+            current: std::sync::RwLock::new(None),
+        }
+    }
+
+    pub(crate) fn get(&self, store: &PackStore, now: Timestamp) -> Result<Loaded<T>> {
+        if let Some(l) = self
+            .current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            return Ok(l.clone());
+        }
+        let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(l) = slot.as_ref() {
+            return Ok(l.clone());
+        }
+        let loaded = load(self.kind, self.baseline, Some(store), now)?;
+        *slot = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    pub(crate) fn install(
+        &self,
+        bytes: &[u8],
+        signature: &[u8],
+        store: &PackStore,
+        now: Timestamp,
+    ) -> Result<PackInfo> {
+        let current = self.get(store, now)?;
+        let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
+        let installed: Loaded<T> = install(self.kind, bytes, signature, &current.info, store, now)?;
+        let info = installed.info.clone();
+        *slot = Some(installed);
+        Ok(info)
+    }
+}

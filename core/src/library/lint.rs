@@ -1,0 +1,393 @@
+//! The content lint: every card and triage text is checked against the principles before a
+//! library pack can be built, and again by the test suite.
+//!
+//! - no word from the avoid-list in `reference/principles.md` (§6), no streak or shame wording;
+//! - no injury imagery (no images at all) and nothing outside the safe Markdown subset;
+//! - no method, implement, substance or amount words — with a reviewed allow-list for the few
+//!   phrases first aid needs ("take the packets with you", "alcohol-free wipes", "overdose");
+//! - every card has sources and a review date; every red flag leads to 999 or A&E;
+//! - reading ease at or above the target below (young readers: short sentences, common words).
+
+use std::collections::HashSet;
+
+use super::markdown;
+use super::model::{Card, LibraryContent, Message};
+use super::plural;
+use super::triage;
+
+/// Minimum Flesch reading ease for any card. On Flesch's scale 60–70 is "plain English",
+/// 70–80 "fairly easy" and 80–90 "easy" (about an 11-year-old's reading); the youngest users
+/// are 11, so every card must be at least fairly easy and the library easy on average.
+pub const MIN_CARD_EASE: f64 = 70.0;
+/// Minimum mean reading ease over all cards ("easy").
+pub const MIN_MEAN_EASE: f64 = 80.0;
+/// Longest sentence allowed, in words.
+pub const MAX_SENTENCE_WORDS: usize = 22;
+
+/// Words principles.md §6 names as harmful, and wording that shames or counts.
+pub const AVOID: &[&str] = &[
+    "attention seeking",
+    "attention-seeking",
+    "manipulative",
+    "manipulation",
+    "superficial",
+    "committed suicide",
+    "commit suicide",
+    "days clean",
+    "weeks clean",
+    "months clean",
+    "clean for",
+    "stay clean",
+    "staying clean",
+    "been clean",
+    "relapse",
+    "relapsed",
+    "cry for help",
+    "successful attempt",
+    "failed attempt",
+    "unsuccessful attempt",
+    // No streaks, no counting days (principle 3).
+    "streak",
+    "harm-free",
+    "harm free",
+    "days without",
+    "self-harm free",
+    "self-harm-free",
+    // No shame or scar-based dissuasion (principle 1).
+    "think how others feel",
+    "think about how others",
+    "selfish",
+    "scarred for life",
+    "permanent scar",
+    "ugly",
+    "disgusting",
+    "stupid",
+];
+
+/// Method, implement, substance and amount words (principle 7): never in a card.
+pub const DENY: &[&str] = &[
+    "razor",
+    "razors",
+    "blade",
+    "blades",
+    "knife",
+    "knives",
+    "scissors",
+    "glass",
+    "lighter",
+    "cigarette",
+    "ligature",
+    "noose",
+    "rope",
+    "bleach",
+    "paracetamol",
+    "ibuprofen",
+    "aspirin",
+    "codeine",
+    "antidepressant",
+    "antidepressants",
+    "pill",
+    "pills",
+    "tablet",
+    "tablets",
+    "capsule",
+    "capsules",
+    "drug",
+    "drugs",
+    "medicine",
+    "medicines",
+    "medication",
+    "alcohol",
+    "dose",
+    "doses",
+    "dosage",
+    "mg",
+    "milligram",
+    "milligrams",
+    "gram",
+    "grams",
+    "ml",
+    "deeper",
+    "how deep",
+    "vein",
+    "veins",
+    "artery",
+    "arteries",
+    "wrist",
+    "wrists",
+    "lethal",
+    "fatal",
+    "gore",
+    "gory",
+    "gaping",
+    "gushing",
+    "flesh",
+];
+
+/// Reviewed phrases that contain a denied word but are needed for first aid. Each is removed
+/// before the deny-list is checked.
+pub const ALLOW: &[&str] = &["take the packets with you", "alcohol-free", "overdose"];
+
+const AMOUNT_UNITS: &[&str] = &["mg", "g", "mcg", "ml", "units", "unit", "x"];
+
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Denied and avoided words found in `text`, after removing allowed phrases.
+pub fn flagged(text: &str) -> Vec<String> {
+    let mut lower = format!(" {} ", text.to_lowercase().replace(['\n', '\t'], " "));
+    let mut found = Vec::new();
+    for phrase in AVOID {
+        if lower.contains(phrase) {
+            found.push((*phrase).to_owned());
+        }
+    }
+    for allowed in ALLOW {
+        lower = lower.replace(allowed, " ");
+    }
+    let ws = words(&lower);
+    let joined = format!(" {} ", ws.join(" "));
+    for d in DENY {
+        let hit = if d.contains(' ') {
+            joined.contains(&format!(" {d} "))
+        } else {
+            ws.iter().any(|w| w == d || w.trim_matches('-') == *d)
+        };
+        if hit {
+            found.push((*d).to_owned());
+        }
+    }
+    for pair in ws.windows(2) {
+        if pair[0].chars().all(|c| c.is_ascii_digit()) && AMOUNT_UNITS.contains(&pair[1].as_str()) {
+            found.push(format!("{} {}", pair[0], pair[1]));
+        }
+    }
+    found
+}
+
+fn syllables(word: &str) -> usize {
+    let w: Vec<char> = word
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect();
+    if w.is_empty() {
+        return 0;
+    }
+    let vowel = |c: char| "aeiouy".contains(c);
+    let mut count = 0;
+    let mut prev = false;
+    for &c in &w {
+        let v = vowel(c);
+        if v && !prev {
+            count += 1;
+        }
+        prev = v;
+    }
+    // A final silent e ("care", "page"), but not "-le" ("bottle").
+    if w.len() > 2 && w[w.len() - 1] == 'e' && !vowel(w[w.len() - 2]) && w[w.len() - 2] != 'l' {
+        count -= 1;
+    }
+    count.max(1)
+}
+
+/// Reading statistics of a text whose sentences end in . ! ? or a line break.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub words: usize,
+    pub sentences: usize,
+    pub syllables: usize,
+    pub longest_sentence: usize,
+    /// Flesch reading ease: 206.835 − 1.015 × words/sentence − 84.6 × syllables/word.
+    pub ease: f64,
+}
+
+pub fn reading(text: &str) -> Reading {
+    let mut words_n = 0;
+    let mut sentences = 0;
+    let mut syl = 0;
+    let mut longest = 0;
+    for sentence in text.split(['.', '!', '?', '\n', ':', ';']) {
+        let ws: Vec<&str> = sentence
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .collect();
+        if ws.is_empty() {
+            continue;
+        }
+        sentences += 1;
+        words_n += ws.len();
+        longest = longest.max(ws.len());
+        syl += ws.iter().map(|w| syllables(w)).sum::<usize>();
+    }
+    let (w, s) = (words_n.max(1) as f64, sentences.max(1) as f64);
+    Reading {
+        words: words_n,
+        sentences,
+        syllables: syl,
+        longest_sentence: longest,
+        ease: 206.835 - 1.015 * (w / s) - 84.6 * (syl as f64 / w),
+    }
+}
+
+/// Everything a reader sees on a card, as plain text.
+pub fn card_text(card: &Card) -> String {
+    let body = markdown::parse(&card.body)
+        .map(|b| markdown::plain_text(&b))
+        .unwrap_or_else(|_| card.body.clone());
+    let mut t = format!("{}.\n{}\n{}\n", card.title, card.summary, body);
+    for s in &card.steps {
+        t.push_str(s);
+        t.push('\n');
+    }
+    for r in &card.red_flags {
+        t.push_str(&r.text);
+        t.push('\n');
+    }
+    t
+}
+
+#[derive(Debug, Clone)]
+pub struct LintReport {
+    pub problems: Vec<String>,
+    /// Per card: id and reading statistics.
+    pub reading: Vec<(String, Reading)>,
+    pub mean_ease: f64,
+}
+
+pub fn lint(content: &LibraryContent) -> LintReport {
+    let mut problems = Vec::new();
+    let mut reading_stats = Vec::new();
+    let mut ids = HashSet::new();
+    for card in &content.cards {
+        let at = &card.id;
+        if !ids.insert(card.id.as_str()) {
+            problems.push(format!("card {at}: id used twice"));
+        }
+        if card.locale != content.locale {
+            problems.push(format!("card {at}: locale differs from the pack's"));
+        }
+        if let Err(e) = markdown::parse(&card.body) {
+            problems.push(format!("card {at}: body: {e}"));
+        }
+        if card.sources.is_empty() || card.sources.iter().any(|s| s.title.trim().is_empty()) {
+            problems.push(format!("card {at}: every card needs its sources"));
+        }
+        if card.audience.is_empty() {
+            problems.push(format!("card {at}: no audience"));
+        }
+        if card.red_flags.iter().any(|r| r.text.trim().is_empty()) {
+            problems.push(format!("card {at}: an empty red flag"));
+        }
+        let text = card_text(card);
+        for word in flagged(&text) {
+            problems.push(format!("card {at}: \"{word}\" is not allowed"));
+        }
+        let r = reading(&text);
+        if !card.needs_clinical_content {
+            if r.ease < MIN_CARD_EASE {
+                problems.push(format!(
+                    "card {at}: reading ease {:.0} is below {MIN_CARD_EASE}",
+                    r.ease
+                ));
+            }
+            if r.longest_sentence > MAX_SENTENCE_WORDS {
+                problems.push(format!(
+                    "card {at}: a sentence of {} words (at most {MAX_SENTENCE_WORDS})",
+                    r.longest_sentence
+                ));
+            }
+        }
+        reading_stats.push((card.id.clone(), r));
+    }
+    let mean_ease =
+        reading_stats.iter().map(|(_, r)| r.ease).sum::<f64>() / reading_stats.len().max(1) as f64;
+    if mean_ease < MIN_MEAN_EASE {
+        problems.push(format!(
+            "mean reading ease {mean_ease:.0} is below {MIN_MEAN_EASE}"
+        ));
+    }
+    let t = &content.triage;
+    let triage_text: Vec<&str> = t
+        .questions
+        .iter()
+        .flat_map(|q| std::iter::once(q.text.as_str()).chain(q.help.as_deref()))
+        .chain(t.outcomes.iter().flat_map(|o| {
+            [o.title.as_str(), o.text.as_str()]
+                .into_iter()
+                .chain(o.watch_for.iter().map(String::as_str))
+        }))
+        .collect();
+    for text in triage_text {
+        for word in flagged(text) {
+            problems.push(format!("triage: \"{word}\" is not allowed"));
+        }
+    }
+    problems.extend(triage::problems(t, &ids));
+    for (key, m) in &content.messages {
+        if let Message::Plural {
+            zero,
+            one,
+            two,
+            few,
+            many,
+            ..
+        } = m
+        {
+            use plural::Category::*;
+            for c in plural::required(&content.locale) {
+                let present = match c {
+                    Zero => zero.is_some(),
+                    One => one.is_some(),
+                    Two => two.is_some(),
+                    Few => few.is_some(),
+                    Many => many.is_some(),
+                    Other => true,
+                };
+                if !present {
+                    problems.push(format!(
+                        "message {key}: missing the {c:?} form for {}",
+                        content.locale
+                    ));
+                }
+            }
+        }
+    }
+    LintReport {
+        problems,
+        reading: reading_stats,
+        mean_ease,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_denied_words_but_not_allowed_phrases() {
+        assert!(flagged("Take the packets with you to A&E. Any overdose needs A&E.").is_empty());
+        assert!(flagged("Use alcohol-free wipes.").is_empty());
+        assert_eq!(flagged("Do not drink alcohol"), ["alcohol"]);
+        assert_eq!(flagged("three weeks clean!"), ["weeks clean"]);
+        assert_eq!(flagged("It was attention seeking"), ["attention seeking"]);
+        assert_eq!(flagged("Take 20 mg"), ["mg", "20 mg"]);
+        assert!(flagged("Hold it for 10 minutes").is_empty());
+    }
+
+    #[test]
+    fn reading_ease_orders_texts_sensibly() {
+        let easy = reading("Press on it. Keep pressing. Ask for help.");
+        let hard = reading(
+            "Haemorrhage management necessitates sustained compression; additionally, professional evaluation is recommended.",
+        );
+        assert!(easy.ease > 80.0, "{easy:?}");
+        assert!(hard.ease < 30.0, "{hard:?}");
+        assert_eq!(easy.sentences, 3);
+    }
+}

@@ -1,0 +1,166 @@
+//! The library: first aid after an injury and when to get help, "is this an emergency?", and
+//! information for young people, parents and carers, friends and workers.
+//!
+//! Readable with no signal and no unlock. Written only from `reference/first-aid.md` and
+//! `principles.md`: first aid *after* an injury, never how to self-harm. Shipped as a signed
+//! pack like the directory's, and every card says whether a clinician has reviewed it.
+
+pub mod lint;
+pub mod markdown;
+pub mod model;
+pub mod plural;
+pub mod triage;
+
+use serde::Deserialize;
+
+pub use markdown::{Block, Inline};
+pub use model::*;
+pub use triage::TriageStep;
+
+use crate::harbour::Harbour;
+use crate::pack::{Loaded, PackInfo, Validate};
+use crate::{Error, Result};
+
+pub const BASELINE_PACK: &[u8] = include_bytes!("../../../fixtures/packs/library.json");
+pub const BASELINE_SIGNATURE: &[u8] =
+    include_bytes!("../../../fixtures/packs/library.json.minisig");
+
+/// A loaded library.
+#[derive(Debug, Deserialize)]
+#[serde(from = "LibraryContent")]
+pub struct Library {
+    content: LibraryContent,
+}
+
+impl From<LibraryContent> for Library {
+    fn from(content: LibraryContent) -> Self {
+        Library { content }
+    }
+}
+
+impl Validate for Library {
+    fn validate(&self) -> std::result::Result<(), &'static str> {
+        // The whole content lint, on the phone too: a pack that breaks the principles is never
+        // shown, whoever signed it.
+        if lint::lint(&self.content).problems.is_empty() {
+            Ok(())
+        } else {
+            Err("the library content failed its lint")
+        }
+    }
+}
+
+impl Library {
+    pub fn content(&self) -> &LibraryContent {
+        &self.content
+    }
+}
+
+/// Which cards to list. Empty fields match everything.
+#[derive(Debug, Clone, Default)]
+pub struct CardFilter {
+    pub kind: Option<CardKind>,
+    pub topic: Option<String>,
+    pub audience: Option<Audience>,
+}
+
+impl Harbour {
+    fn library(&self) -> Result<Loaded<Library>> {
+        self.packs().library.get(&self.pack_store(), self.now())
+    }
+
+    /// Cards matching the filter, in the pack's order.
+    pub fn cards(&self, filter: &CardFilter) -> Result<Vec<Card>> {
+        let lib = self.library()?.content;
+        Ok(lib
+            .content
+            .cards
+            .iter()
+            .filter(|c| filter.kind.is_none_or(|k| c.kind == k))
+            .filter(|c| filter.topic.as_deref().is_none_or(|t| c.topic == t))
+            .filter(|c| filter.audience.is_none_or(|a| c.audience.contains(&a)))
+            .cloned()
+            .collect())
+    }
+
+    pub fn card(&self, id: &str) -> Result<Card> {
+        self.library()?
+            .content
+            .content
+            .cards
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .ok_or(Error::NotFound("card"))
+    }
+
+    /// "Is this an emergency?": the next question after `answers` (true = yes), or the outcome.
+    pub fn triage(&self, answers: &[bool]) -> Result<TriageStep> {
+        triage::walk(&self.library()?.content.content.triage, answers)
+    }
+
+    /// A countable message in the pack's language, e.g. `("minutes", 5)` → "5 minutes".
+    pub fn library_message(&self, key: &str, n: u64) -> Result<String> {
+        let lib = self.library()?.content;
+        let c = &lib.content;
+        let m = c.messages.get(key).ok_or(Error::NotFound("message"))?;
+        let text = match m {
+            Message::Plain(t) => t,
+            Message::Plural {
+                zero,
+                one,
+                two,
+                few,
+                many,
+                other,
+            } => {
+                use plural::Category::*;
+                match plural::category(&c.locale, n) {
+                    Zero => zero.as_ref(),
+                    One => one.as_ref(),
+                    Two => two.as_ref(),
+                    Few => few.as_ref(),
+                    Many => many.as_ref(),
+                    Other => None,
+                }
+                .unwrap_or(other)
+            }
+        };
+        Ok(text.replace("{n}", &n.to_string()))
+    }
+
+    pub fn library_info(&self) -> Result<PackInfo> {
+        Ok(self.library()?.info)
+    }
+
+    pub fn install_library_pack(&self, pack_bytes: &[u8], signature: &[u8]) -> Result<PackInfo> {
+        self.packs()
+            .library
+            .install(pack_bytes, signature, &self.pack_store(), self.now())
+    }
+}
+
+/// Builds an unsigned library pack from the fixtures' source format, or lists every problem
+/// the content lint finds.
+#[cfg(feature = "publisher")]
+pub fn build_pack(
+    source: &[u8],
+    data_version: u64,
+    built_at: jiff::Timestamp,
+    expires_at: jiff::Timestamp,
+) -> std::result::Result<Vec<u8>, Vec<String>> {
+    let content: LibraryContent =
+        serde_json::from_slice(source).map_err(|e| vec![format!("source: {e}")])?;
+    let report = lint::lint(&content);
+    if !report.problems.is_empty() {
+        return Err(report.problems);
+    }
+    crate::pack::build(
+        crate::pack::PackKind::Library,
+        data_version,
+        built_at,
+        expires_at,
+        &content,
+    )
+    .map_err(|e| vec![e.to_string()])
+}
