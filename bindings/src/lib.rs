@@ -12,10 +12,12 @@ mod directory;
 mod error;
 mod harbour;
 mod keystore;
+mod library;
 mod types;
 
 pub use directory::*;
 pub use error::HarbourError;
 pub use harbour::Harbour;
 pub use keystore::{PlatformKeyError, PlatformKeyStore};
+pub use library::*;
 pub use types::*;

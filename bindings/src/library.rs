@@ -1,0 +1,335 @@
+//! The first-aid library across the FFI.
+
+use harbour_core::library as core;
+
+use crate::directory::{PackInfo, Topic};
+use crate::error::Result;
+use crate::harbour::Harbour;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CardKind {
+    FirstAid,
+    Information,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Audience {
+    YoungPerson,
+    ParentOrCarer,
+    Friend,
+    Worker,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum EmergencyAction {
+    Call999,
+    GoToAE,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Urgency {
+    Call999,
+    GoToAE,
+    UrgentAdvice,
+    SelfCare,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum BlockKind {
+    Paragraph,
+    Bullets,
+    Numbered,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SpanKind {
+    Text,
+    Emphasis,
+    Strong,
+    Link,
+}
+
+/// A run of text in a card body.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Span {
+    pub kind: SpanKind,
+    pub text: String,
+    pub url: Option<String>,
+}
+
+/// A paragraph (one item) or a list (one item per entry), ready to render without Markdown.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BodyBlock {
+    pub kind: BlockKind,
+    pub items: Vec<Vec<Span>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RedFlag {
+    pub text: String,
+    pub action: EmergencyAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CardSource {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Card {
+    pub id: String,
+    pub kind: CardKind,
+    pub topic: String,
+    pub audience: Vec<Audience>,
+    pub locale: String,
+    pub title: String,
+    pub summary: String,
+    /// The body as the safe Markdown subset, and the same as blocks.
+    pub body_markdown: String,
+    pub body: Vec<BodyBlock>,
+    pub steps: Vec<String>,
+    pub red_flags: Vec<RedFlag>,
+    pub sources: Vec<CardSource>,
+    /// ISO date.
+    pub last_reviewed: String,
+    /// False until a clinician is recorded as having reviewed the card: show it honestly.
+    pub clinically_reviewed: bool,
+    pub reviewed_by: Option<String>,
+    pub needs_clinical_content: bool,
+}
+
+#[derive(Debug, Clone, Default, uniffi::Record)]
+pub struct CardFilter {
+    pub kind: Option<CardKind>,
+    pub topic: Option<String>,
+    pub audience: Option<Audience>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TriageQuestion {
+    pub id: String,
+    /// 1 for the first question.
+    pub number: u32,
+    pub text: String,
+    pub help: Option<String>,
+    pub red_flag: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TriageOutcome {
+    pub id: String,
+    pub urgency: Urgency,
+    pub title: String,
+    pub text: String,
+    pub watch_for: Vec<String>,
+    /// Card ids to offer.
+    pub cards: Vec<String>,
+    /// Directory service ids to show first, and help-now topics.
+    pub services: Vec<String>,
+    pub topics: Vec<Topic>,
+}
+
+/// The next question, or where the answers lead.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum TriageStep {
+    Question { question: TriageQuestion },
+    Outcome { outcome: TriageOutcome },
+}
+
+fn span(i: core::Inline) -> Span {
+    match i {
+        core::Inline::Text(t) => Span {
+            kind: SpanKind::Text,
+            text: t,
+            url: None,
+        },
+        core::Inline::Emphasis(t) => Span {
+            kind: SpanKind::Emphasis,
+            text: t,
+            url: None,
+        },
+        core::Inline::Strong(t) => Span {
+            kind: SpanKind::Strong,
+            text: t,
+            url: None,
+        },
+        core::Inline::Link { text, url } => Span {
+            kind: SpanKind::Link,
+            text,
+            url: Some(url),
+        },
+    }
+}
+
+fn list(kind: BlockKind, items: Vec<Vec<core::Inline>>) -> BodyBlock {
+    BodyBlock {
+        kind,
+        items: items
+            .into_iter()
+            .map(|i| i.into_iter().map(span).collect())
+            .collect(),
+    }
+}
+
+fn blocks(md: &str) -> Vec<BodyBlock> {
+    // The pack's lint already guaranteed the body parses.
+    core::markdown::parse(md)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| match b {
+            core::Block::Paragraph(p) => BodyBlock {
+                kind: BlockKind::Paragraph,
+                items: vec![p.into_iter().map(span).collect()],
+            },
+            core::Block::Bullets(items) => list(BlockKind::Bullets, items),
+            core::Block::Numbered(items) => list(BlockKind::Numbered, items),
+        })
+        .collect()
+}
+
+fn audience_out(a: core::Audience) -> Audience {
+    match a {
+        core::Audience::YoungPerson => Audience::YoungPerson,
+        core::Audience::ParentOrCarer => Audience::ParentOrCarer,
+        core::Audience::Friend => Audience::Friend,
+        core::Audience::Worker => Audience::Worker,
+    }
+}
+
+fn audience_in(a: Audience) -> core::Audience {
+    match a {
+        Audience::YoungPerson => core::Audience::YoungPerson,
+        Audience::ParentOrCarer => core::Audience::ParentOrCarer,
+        Audience::Friend => core::Audience::Friend,
+        Audience::Worker => core::Audience::Worker,
+    }
+}
+
+impl From<core::Card> for Card {
+    fn from(c: core::Card) -> Self {
+        let (reviewed, by) = match &c.clinical_review {
+            core::ClinicalReview::Pending => (false, None),
+            core::ClinicalReview::Reviewed { by, .. } => (true, Some(by.clone())),
+        };
+        Card {
+            body: blocks(&c.body),
+            id: c.id,
+            kind: match c.kind {
+                core::CardKind::FirstAid => CardKind::FirstAid,
+                core::CardKind::Information => CardKind::Information,
+            },
+            topic: c.topic,
+            audience: c.audience.into_iter().map(audience_out).collect(),
+            locale: c.locale,
+            title: c.title,
+            summary: c.summary,
+            body_markdown: c.body,
+            steps: c.steps,
+            red_flags: c
+                .red_flags
+                .into_iter()
+                .map(|r| RedFlag {
+                    text: r.text,
+                    action: match r.action {
+                        core::Emergency::Call999 => EmergencyAction::Call999,
+                        core::Emergency::GoToAE => EmergencyAction::GoToAE,
+                    },
+                })
+                .collect(),
+            sources: c
+                .sources
+                .into_iter()
+                .map(|s| CardSource {
+                    title: s.title,
+                    url: s.url,
+                })
+                .collect(),
+            last_reviewed: c.last_reviewed.to_string(),
+            clinically_reviewed: reviewed,
+            reviewed_by: by,
+            needs_clinical_content: c.needs_clinical_content,
+        }
+    }
+}
+
+fn topic_out(t: harbour_core::directory::Topic) -> Topic {
+    use harbour_core::directory::Topic as T;
+    match t {
+        T::SelfHarm => Topic::SelfHarm,
+        T::SuicidalThoughts => Topic::SuicidalThoughts,
+        T::Crisis => Topic::Crisis,
+        T::EmotionalSupport => Topic::EmotionalSupport,
+        T::AnxietyAndDepression => Topic::AnxietyAndDepression,
+        T::Eating => Topic::Eating,
+        T::Lgbtq => Topic::Lgbtq,
+        T::Bereavement => Topic::Bereavement,
+        T::ParentsAndCarers => Topic::ParentsAndCarers,
+        T::Safeguarding => Topic::Safeguarding,
+    }
+}
+
+#[uniffi::export]
+impl Harbour {
+    /// Library cards matching the filter. Needs no unlock.
+    pub fn cards(&self, filter: CardFilter) -> Result<Vec<Card>> {
+        let f = core::CardFilter {
+            kind: filter.kind.map(|k| match k {
+                CardKind::FirstAid => core::CardKind::FirstAid,
+                CardKind::Information => core::CardKind::Information,
+            }),
+            topic: filter.topic,
+            audience: filter.audience.map(audience_in),
+        };
+        Ok(self.core().cards(&f)?.into_iter().map(Card::from).collect())
+    }
+
+    pub fn card(&self, id: String) -> Result<Card> {
+        Ok(self.core().card(&id)?.into())
+    }
+
+    /// "Is this an emergency?": the next question after `answers` (true = yes), or the outcome.
+    pub fn triage(&self, answers: Vec<bool>) -> Result<TriageStep> {
+        Ok(match self.core().triage(&answers)? {
+            core::TriageStep::Question { number, question } => TriageStep::Question {
+                question: TriageQuestion {
+                    id: question.id,
+                    number: u32::try_from(number).unwrap_or(u32::MAX),
+                    text: question.text,
+                    help: question.help,
+                    red_flag: question.red_flag,
+                },
+            },
+            core::TriageStep::Outcome(o) => TriageStep::Outcome {
+                outcome: TriageOutcome {
+                    id: o.id,
+                    urgency: match o.urgency {
+                        core::Urgency::Call999 => Urgency::Call999,
+                        core::Urgency::GoToAE => Urgency::GoToAE,
+                        core::Urgency::UrgentAdvice => Urgency::UrgentAdvice,
+                        core::Urgency::SelfCare => Urgency::SelfCare,
+                    },
+                    title: o.title,
+                    text: o.text,
+                    watch_for: o.watch_for,
+                    cards: o.cards,
+                    services: o.help.services,
+                    topics: o.help.topics.into_iter().map(topic_out).collect(),
+                },
+            },
+        })
+    }
+
+    /// A countable message in the pack's language (CLDR plural rules), e.g. ("minutes", 5).
+    pub fn library_message(&self, key: String, n: u64) -> Result<String> {
+        Ok(self.core().library_message(&key, n)?)
+    }
+
+    pub fn library_info(&self) -> Result<PackInfo> {
+        Ok(self.core().library_info()?.into())
+    }
+
+    pub fn install_library_pack(&self, pack: Vec<u8>, signature: Vec<u8>) -> Result<PackInfo> {
+        Ok(self.core().install_library_pack(&pack, &signature)?.into())
+    }
+}
