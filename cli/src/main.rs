@@ -5,6 +5,7 @@
 
 mod exit;
 mod help;
+mod library;
 mod notes;
 mod output;
 mod pack;
@@ -80,6 +81,12 @@ enum Command {
     Services(help::ServicesCommand),
     /// The local authorities Harbour has local services for
     Areas,
+    /// First aid after an injury, and when to get help
+    FirstAid(library::FirstAidArgs),
+    /// "Is this an emergency?": a few yes/no questions
+    Triage(library::TriageArgs),
+    /// Information for young people, parents and carers, friends and workers
+    Info(library::InfoArgs),
     /// Publisher tools: build, sign, verify, inspect and install packs; import HSDS data
     #[command(subcommand)]
     Pack(pack::PackCommand),
@@ -174,6 +181,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::HelpNow(args) => help::help_now(&ctx, args),
         Command::Services(cmd) => help::services(&ctx, cmd),
         Command::Areas => help::areas(&ctx),
+        Command::FirstAid(args) => library::first_aid(&ctx, args),
+        Command::Triage(args) => library::triage(&ctx, args),
+        Command::Info(args) => library::info(&ctx, args),
         Command::Pack(cmd) => pack::run(&ctx, cmd),
         Command::LockState => {
             let state = ctx.harbour.vault_state()?;

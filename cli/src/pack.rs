@@ -13,6 +13,7 @@ use crate::{CliError, Context, help::parse_at};
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Kind {
     Directory,
+    Library,
 }
 
 #[derive(Subcommand)]
@@ -59,7 +60,17 @@ pub enum PackCommand {
         out: PathBuf,
     },
     /// Show the pack in use (or a given pack file's header)
-    Info { file: Option<PathBuf> },
+    Info {
+        file: Option<PathBuf>,
+        /// Which pack in use to show
+        #[arg(long, value_enum, default_value_t = Kind::Directory)]
+        kind: Kind,
+    },
+    /// Run the library's content lint on a source file and print reading ease per card
+    Lint {
+        #[arg(long)]
+        source: PathBuf,
+    },
     /// Install a newer signed directory pack into the data directory
     Install {
         file: PathBuf,
@@ -133,7 +144,7 @@ fn print_info(ctx: &Context, i: &PackInfo) {
 pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
     match cmd {
         PackCommand::Build {
-            kind: Kind::Directory,
+            kind,
             source,
             data_version,
             valid_days,
@@ -153,12 +164,16 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
                     }
                 }
             }
-            match harbour_core::directory::build_pack(
-                &read(&source)?,
-                data_version,
-                built_at,
-                expires_at,
-            ) {
+            let source = read(&source)?;
+            let built = match kind {
+                Kind::Directory => {
+                    harbour_core::directory::build_pack(&source, data_version, built_at, expires_at)
+                }
+                Kind::Library => {
+                    harbour_core::library::build_pack(&source, data_version, built_at, expires_at)
+                }
+            };
+            match built {
                 Ok(bytes) => {
                     write(&out, &bytes)?;
                     ctx.out.done(&format!(
@@ -268,11 +283,64 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
                 }
             }
         }
-        PackCommand::Info { file: None } => {
-            print_info(ctx, &ctx.harbour.directory_info()?);
+        PackCommand::Info { file: None, kind } => {
+            let info = match kind {
+                Kind::Directory => ctx.harbour.directory_info()?,
+                Kind::Library => ctx.harbour.library_info()?,
+            };
+            print_info(ctx, &info);
             Ok(())
         }
-        PackCommand::Info { file: Some(file) } => {
+        PackCommand::Lint { source } => {
+            let content: harbour_core::library::LibraryContent =
+                serde_json::from_slice(&read(&source)?)
+                    .map_err(|_| CliError::Usage("the source is not a library source file"))?;
+            let report = harbour_core::library::lint::lint(&content);
+            if ctx.out.json {
+                let cards: Vec<serde_json::Value> = report
+                    .reading
+                    .iter()
+                    .map(|(id, r)| {
+                        json!({
+                            "card": id, "ease": (r.ease * 10.0).round() / 10.0, "words": r.words,
+                            "sentences": r.sentences, "longest_sentence": r.longest_sentence,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&json!({
+                    "problems": report.problems, "cards": cards, "mean_ease": (report.mean_ease * 10.0).round() / 10.0,
+                })).unwrap_or_default());
+            } else {
+                println!(
+                    "{:<34} {:>6} {:>6} {:>9} {:>8}",
+                    "card", "ease", "words", "sentences", "longest"
+                );
+                for (id, r) in &report.reading {
+                    println!(
+                        "{id:<34} {:>6.1} {:>6} {:>9} {:>8}",
+                        r.ease, r.words, r.sentences, r.longest_sentence
+                    );
+                }
+                println!(
+                    "mean reading ease {:.1} (targets: each card >= {}, mean >= {}, sentences <= {} words)",
+                    report.mean_ease,
+                    harbour_core::library::lint::MIN_CARD_EASE,
+                    harbour_core::library::lint::MIN_MEAN_EASE,
+                    harbour_core::library::lint::MAX_SENTENCE_WORDS
+                );
+                for p in &report.problems {
+                    println!("problem: {p}");
+                }
+            }
+            if report.problems.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::Usage("the content lint found problems"))
+            }
+        }
+        PackCommand::Info {
+            file: Some(file), ..
+        } => {
             let header = pack::peek(&read(&file)?)?;
             let v = json!({
                 "kind": header.kind, "format": header.format, "data_version": header.data_version,

@@ -328,3 +328,84 @@ fn hsds_import_writes_a_review_file() {
         Some(2)
     );
 }
+
+#[test]
+fn first_aid_info_and_triage() {
+    let d = tempfile::tempdir().unwrap();
+    let list = ok(d.path(), &["first-aid"]);
+    assert!(list.contains("Burns") && list.contains("Cuts: stopping the bleeding"));
+    let burns = ok(d.path(), &["first-aid", "burns"]);
+    assert!(burns.contains("20 minutes"));
+    assert!(burns.contains("Not yet reviewed by a clinician"));
+    let cards = json(d.path(), &["first-aid", "cuts"]);
+    assert!(
+        cards
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["clinical_review"]["status"] == "pending")
+    );
+    assert_eq!(
+        harbour(d.path(), &["first-aid", "nothing-like-this"])
+            .status
+            .code(),
+        Some(6)
+    );
+
+    let parents = ok(d.path(), &["info", "--for", "parent"]);
+    assert!(parents.contains("If you are a parent or carer"));
+    assert!(!parents.contains("where to signpost"));
+    assert!(ok(d.path(), &["info", "waiting"]).contains("waiting for a service"));
+
+    // Scripted triage: all "no" is self-care with signs to watch; a yes to a red flag is A&E.
+    let home = json(d.path(), &["triage", "--answers", "n,n,n,n,n,n,n,n"]);
+    assert_eq!(home["urgency"], "self_care");
+    assert!(!home["watch_for"].as_array().unwrap().is_empty());
+    let swallowed = json(d.path(), &["triage", "--answers", "n,y"]);
+    assert_eq!(swallowed["urgency"], "go_to_a_and_e");
+    assert!(
+        swallowed["help"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["contact"] == "999")
+    );
+    assert_eq!(
+        harbour(d.path(), &["triage", "--answers", "n"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        harbour(d.path(), &["triage", "--answers", "maybe"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn triage_is_interactive_on_standard_input() {
+    use std::io::Write;
+    let d = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_harbour"))
+        .env_clear()
+        .env("HARBOUR_DATA_DIR", d.path().join("data"))
+        .arg("triage")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"no\nnot sure\nno\nyes\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1. Is anyone unconscious"));
+    assert!(text.contains("please answer yes or no"));
+    assert!(text.contains("Call 999 now"));
+}
