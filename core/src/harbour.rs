@@ -83,6 +83,8 @@ impl Default for Packs {
 pub(crate) struct State {
     pub(crate) db: Option<Database>,
     pub(crate) keys: Option<VaultKeys>,
+    /// A supported session is running: notes are refused.
+    pub(crate) session: Option<crate::walkthrough::Session>,
 }
 
 impl Harbour {
@@ -160,6 +162,17 @@ impl Harbour {
         Ok(state.db.as_mut())
     }
 
+    /// As [`Harbour::with_unlocked`], for private notes: refused during a supported session.
+    pub(crate) fn with_notes<T>(
+        &self,
+        f: impl FnOnce(&mut Database, &VaultKeys) -> Result<T>,
+    ) -> Result<T> {
+        if self.session_active() {
+            return Err(Error::SessionActive);
+        }
+        self.with_unlocked(f)
+    }
+
     /// Runs `f` with the database and the unlocked keys, or says why it cannot.
     pub(crate) fn with_unlocked<T>(
         &self,
@@ -200,10 +213,12 @@ impl Harbour {
         Ok(())
     }
 
-    /// Drops and wipes every key at once, and checkpoints the WAL.
+    /// Drops and wipes every key at once, and checkpoints the WAL. Ends a supported session
+    /// too: unlocking again needs the secret.
     pub fn lock(&self) -> Result<()> {
         let mut guard = self.lock_state();
         guard.keys = None;
+        guard.session = None;
         if let Some(db) = guard.db.as_ref() {
             db.checkpoint()?;
         }

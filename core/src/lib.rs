@@ -19,9 +19,11 @@ pub mod keystore;
 pub mod library;
 pub mod notes;
 pub mod pack;
+pub mod plan;
 pub mod secret;
 mod store;
 pub mod vault;
+pub mod walkthrough;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};

@@ -155,7 +155,7 @@ impl Harbour {
         check_text(&text)?;
         let tags = clean_tags(tags)?;
         let now = self.now();
-        self.with_unlocked(|db, keys| {
+        self.with_notes(|db, keys| {
             let note = Note {
                 id: records::new_id()?,
                 text,
@@ -183,7 +183,7 @@ impl Harbour {
     /// Reads, changes and writes back one note in one transaction.
     fn update_note(&self, id: &str, change: impl FnOnce(&mut Note)) -> Result<Note> {
         let now = self.now();
-        self.with_unlocked(|db, keys| {
+        self.with_notes(|db, keys| {
             db.write(|tx| {
                 let rec = records::get(tx, records::Reader::Unlocked(keys), Table::Note, id)?
                     .ok_or(Error::NotFound("note"))?;
@@ -225,7 +225,7 @@ impl Harbour {
     }
 
     pub fn note(&self, id: &str) -> Result<Note> {
-        self.with_unlocked(|db, keys| {
+        self.with_notes(|db, keys| {
             let rec = records::get(db.conn(), records::Reader::Unlocked(keys), Table::Note, id)?
                 .ok_or(Error::NotFound("note"))?;
             decode(&rec)
@@ -234,7 +234,7 @@ impl Harbour {
 
     /// All notes, pinned first, then newest first.
     pub fn list_notes(&self) -> Result<Vec<Note>> {
-        self.with_unlocked(|db, keys| {
+        self.with_notes(|db, keys| {
             let mut notes = records::list(
                 db.conn(),
                 records::Reader::Unlocked(keys),
@@ -273,7 +273,7 @@ impl Harbour {
 
     /// Deletes a note, then checkpoints so its ciphertext does not linger in the WAL.
     pub fn delete_note(&self, id: &str) -> Result<()> {
-        self.with_unlocked(|db, keys| {
+        self.with_notes(|db, keys| {
             let existed = db.write(|tx| records::delete(tx, keys, Table::Note, id))?;
             if !existed {
                 return Err(Error::NotFound("note"));
@@ -289,7 +289,7 @@ impl Harbour {
                 "give at least 4 characters of the note id",
             ));
         }
-        self.with_unlocked(|db, _| {
+        self.with_notes(|db, _| {
             let ids = records::ids_with_prefix(db.conn(), Table::Note, prefix)?;
             match ids.as_slice() {
                 [one] => Ok(one.clone()),
@@ -302,7 +302,11 @@ impl Harbour {
     }
 
     /// Notes the user marked quick access, readable with no secret (through the device key).
+    /// Refused during a supported session, like every notes call.
     pub fn quick_access_notes(&self) -> Result<Vec<Note>> {
+        if self.session_active() {
+            return Err(Error::SessionActive);
+        }
         let mut guard = self.lock_state();
         let Some(db) = self.database(&mut guard, false)? else {
             return Ok(Vec::new());

@@ -329,6 +329,24 @@ pub fn lint(content: &LibraryContent) -> LintReport {
         }
     }
     problems.extend(triage::problems(t, &ids));
+    let sections: Vec<&str> = content
+        .walkthrough
+        .iter()
+        .map(|w| w.section.as_str())
+        .collect();
+    let expected: Vec<&str> = crate::plan::Section::ALL.iter().map(|s| s.key()).collect();
+    if sections != expected {
+        problems.push("walkthrough: one prompt per plan section, in order, is required".to_owned());
+    }
+    for w in &content.walkthrough {
+        let text = format!("{}\n{}\n{}", w.prompt, w.why, w.examples.join("\n"));
+        for word in flagged(&text) {
+            problems.push(format!(
+                "walkthrough {}: \"{word}\" is not allowed",
+                w.section
+            ));
+        }
+    }
     for (key, m) in &content.messages {
         if let Message::Plural {
             zero,

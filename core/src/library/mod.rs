@@ -129,6 +129,10 @@ impl Harbour {
         Ok(text.replace("{n}", &n.to_string()))
     }
 
+    pub(crate) fn walkthrough_prompts(&self) -> Result<Vec<WalkthroughPrompt>> {
+        Ok(self.library()?.content.content.walkthrough.clone())
+    }
+
     pub fn library_info(&self) -> Result<PackInfo> {
         Ok(self.library()?.info)
     }

@@ -14,6 +14,8 @@ pub struct LibraryContent {
     pub locale: String,
     pub cards: Vec<Card>,
     pub triage: Triage,
+    /// The supported session's prompts, one per plan section, in order.
+    pub walkthrough: Vec<WalkthroughPrompt>,
     /// Short texts with a count in them, in every CLDR plural form the locale needs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub messages: BTreeMap<String, Message>,
@@ -188,4 +190,16 @@ pub enum Message {
         many: Option<String>,
         other: String,
     },
+}
+
+/// One step of the supported session.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WalkthroughPrompt {
+    /// The plan section's key, e.g. "warning_signs".
+    pub section: String,
+    pub prompt: String,
+    /// Why this helps, in a line.
+    pub why: String,
+    pub examples: Vec<String>,
 }

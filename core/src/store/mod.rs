@@ -14,7 +14,10 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use crate::{Error, Result};
 
 /// Numbered migrations. Append only: a released migration never changes.
-pub(crate) const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("migrations/0001_vault.sql"))];
+pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("migrations/0001_vault.sql")),
+    (2, include_str!("migrations/0002_plan.sql")),
+];
 
 pub(crate) const LATEST_SCHEMA: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
@@ -141,6 +144,9 @@ pub(crate) mod tests {
         ("unlock_attempts", &["id", "failures", "last_failure_ms"]),
         ("retired_key", &["alias"]),
         ("note", &["id", "revision", "compartment", "body"]),
+        ("plan_section", &["id", "revision", "compartment", "body"]),
+        ("plan_version", &["id", "revision", "compartment", "body"]),
+        ("setting", &["id", "revision", "compartment", "body"]),
     ];
 
     /// Columns that hold ciphertext (or wrapped keys) and nothing else.
@@ -149,6 +155,9 @@ pub(crate) mod tests {
         ("vault", "integrity"),
         ("key_slot", "blob"),
         ("note", "body"),
+        ("plan_section", "body"),
+        ("plan_version", "body"),
+        ("setting", "body"),
     ];
 
     pub(crate) fn schema_of(conn: &Connection) -> Vec<(String, Vec<String>)> {

@@ -14,14 +14,25 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Table {
     Note,
+    PlanSection,
+    PlanVersion,
+    Setting,
 }
 
 impl Table {
-    pub(crate) const ALL: &'static [Table] = &[Table::Note];
+    pub(crate) const ALL: &'static [Table] = &[
+        Table::Note,
+        Table::PlanSection,
+        Table::PlanVersion,
+        Table::Setting,
+    ];
 
     pub(crate) fn name(self) -> &'static str {
         match self {
             Table::Note => "note",
+            Table::PlanSection => "plan_section",
+            Table::PlanVersion => "plan_version",
+            Table::Setting => "setting",
         }
     }
 }

@@ -281,6 +281,20 @@ pub(crate) fn unlock(
     Ok(keys)
 }
 
+/// Checks the secret without changing what is unlocked (counted like an unlock attempt).
+pub(crate) fn check_secret(
+    db: &mut Database,
+    store: &dyn PlatformKeyStore,
+    secret: &Secret,
+    now: Timestamp,
+) -> Result<()> {
+    open_dek(db, store, secret, now)?;
+    if Attempts::load(db.conn())?.failures > 0 {
+        db.write(|tx| Attempts::reset(tx))?;
+    }
+    Ok(())
+}
+
 pub(crate) fn change_secret(
     db: &mut Database,
     store: &dyn PlatformKeyStore,

@@ -1,0 +1,745 @@
+//! The safety plan: the young person's own, in Harbour's neutral wording.
+//!
+//! Eight sections, each an ordered list of items, each private by default or *quick access*
+//! (readable without the PIN, through the device-only key). Every saved change is kept as an
+//! encrypted version that can be restored; "last reviewed" and a suggested next review date
+//! let an app offer a gentle reminder. The section wording is Harbour's own: the Stanley–Brown
+//! form's wording needs its authors' permission, so it is background only.
+
+pub mod share;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::crypto::codec::{Reader, Writer};
+use crate::crypto::keys::VaultKeys;
+use crate::harbour::Harbour;
+use crate::secret::UserText;
+use crate::store::records::{self, Compartment, Record, Table};
+use crate::{Error, Result};
+
+pub const MAX_ITEMS: usize = 50;
+pub const MAX_ITEM_CHARS: usize = 2000;
+pub const MAX_CONTACT_CHARS: usize = 200;
+/// Suggested time between reviews, unless the user picks another.
+pub const DEFAULT_REVIEW_DAYS: u32 = 90;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    WarningSigns,
+    OnMyOwn,
+    PeopleAndPlaces,
+    PeopleToAsk,
+    Professionals,
+    SaferSpace,
+    WhatMatters,
+    HelpsAndDoesnt,
+}
+
+impl Section {
+    pub const ALL: [Section; 8] = [
+        Section::WarningSigns,
+        Section::OnMyOwn,
+        Section::PeopleAndPlaces,
+        Section::PeopleToAsk,
+        Section::Professionals,
+        Section::SaferSpace,
+        Section::WhatMatters,
+        Section::HelpsAndDoesnt,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::WarningSigns => "warning_signs",
+            Section::OnMyOwn => "on_my_own",
+            Section::PeopleAndPlaces => "people_and_places",
+            Section::PeopleToAsk => "people_to_ask",
+            Section::Professionals => "professionals",
+            Section::SaferSpace => "safer_space",
+            Section::WhatMatters => "what_matters",
+            Section::HelpsAndDoesnt => "helps_and_doesnt",
+        }
+    }
+
+    /// Accepts the key with underscores or hyphens.
+    pub fn parse(s: &str) -> Option<Section> {
+        let s = s.trim().replace('-', "_");
+        Section::ALL.into_iter().find(|x| x.key() == s)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::WarningSigns => "My warning signs",
+            Section::OnMyOwn => "Things I can do on my own",
+            Section::PeopleAndPlaces => "People and places that help me feel better",
+            Section::PeopleToAsk => "People I can ask for help",
+            Section::Professionals => "Professionals and services",
+            Section::SaferSpace => "Making my space safer",
+            Section::WhatMatters => "What matters to me",
+            Section::HelpsAndDoesnt => "What helps me and what doesn't",
+        }
+    }
+
+    fn code(self) -> u8 {
+        self as u8
+    }
+
+    fn from_code(c: u8) -> Result<Self> {
+        Section::ALL
+            .get(usize::from(c))
+            .copied()
+            .ok_or(Error::Tampered)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanItem {
+    pub id: String,
+    pub text: UserText,
+    /// How to reach a person (for "People I can ask for help").
+    pub contact: Option<UserText>,
+    /// A linked directory service (for "Professionals and services").
+    pub service_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanSection {
+    pub section: Section,
+    pub items: Vec<PlanItem>,
+    /// Readable without the PIN.
+    pub quick_access: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// All eight sections, in order (empty ones included).
+    pub sections: Vec<PlanSection>,
+    /// The latest saved version (0 before anything is saved).
+    pub version: u64,
+    pub last_reviewed: Option<Timestamp>,
+    pub review_interval_days: u32,
+    /// When a gentle reminder to look at the plan again could be offered.
+    pub next_review: Option<Timestamp>,
+}
+
+impl Plan {
+    pub fn section(&self, s: Section) -> &PlanSection {
+        // Always present: `assemble` fills every section.
+        &self.sections[s as usize]
+    }
+}
+
+/// What a saved version changed. Never holds the user's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added(Section),
+    Edited(Section),
+    Removed(Section),
+    Moved(Section),
+    QuickAccessOn(Section),
+    QuickAccessOff(Section),
+    Restored { from: u64 },
+}
+
+impl Change {
+    pub fn describe(self) -> String {
+        match self {
+            Change::Added(s) => format!("added to {}", s.title()),
+            Change::Edited(s) => format!("changed {}", s.title()),
+            Change::Removed(s) => format!("removed from {}", s.title()),
+            Change::Moved(s) => format!("reordered {}", s.title()),
+            Change::QuickAccessOn(s) => format!("made {} quick access", s.title()),
+            Change::QuickAccessOff(s) => format!("made {} private", s.title()),
+            Change::Restored { from } => format!("went back to version {from}"),
+        }
+    }
+
+    fn encode(self, w: &mut Writer) {
+        let (tag, section, from) = match self {
+            Change::Added(s) => (1, s.code(), 0),
+            Change::Edited(s) => (2, s.code(), 0),
+            Change::Removed(s) => (3, s.code(), 0),
+            Change::Moved(s) => (4, s.code(), 0),
+            Change::QuickAccessOn(s) => (5, s.code(), 0),
+            Change::QuickAccessOff(s) => (6, s.code(), 0),
+            Change::Restored { from } => (7, 0, from),
+        };
+        w.u8(tag).u8(section).i64(from as i64);
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        let (tag, section, from) = (r.u8()?, Section::from_code(r.u8()?)?, r.i64()?);
+        Ok(match tag {
+            1 => Change::Added(section),
+            2 => Change::Edited(section),
+            3 => Change::Removed(section),
+            4 => Change::Moved(section),
+            5 => Change::QuickAccessOn(section),
+            6 => Change::QuickAccessOff(section),
+            7 => Change::Restored {
+                from: u64::try_from(from).map_err(|_| Error::Tampered)?,
+            },
+            _ => return Err(Error::Tampered),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanVersionInfo {
+    pub version: u64,
+    pub saved_at: Timestamp,
+    pub change: Change,
+}
+
+const SECTION_SCHEMA: u16 = 1;
+const VERSION_SCHEMA: u16 = 1;
+const REVIEW_SCHEMA: u16 = 1;
+const KIND_SECTION: u8 = 2;
+const KIND_VERSION: u8 = 3;
+const KIND_REVIEW: u8 = 4;
+const REVIEW_ID: &str = "plan_review";
+
+fn items_len(items: &[PlanItem]) -> usize {
+    4 + items
+        .iter()
+        .map(|i| {
+            Writer::str_len(&i.id)
+                + Writer::str_len(&i.text)
+                + 1
+                + i.contact.as_deref().map_or(0, Writer::str_len)
+                + 1
+                + i.service_id.as_deref().map_or(0, Writer::str_len)
+        })
+        .sum::<usize>()
+}
+
+fn write_items(w: &mut Writer, items: &[PlanItem]) {
+    w.u32(items.len() as u32);
+    for i in items {
+        w.str(&i.id).str(&i.text);
+        for opt in [i.contact.as_deref(), i.service_id.as_deref()] {
+            match opt {
+                Some(v) => w.bool(true).str(v),
+                None => w.bool(false),
+            };
+        }
+    }
+}
+
+fn read_items(r: &mut Reader<'_>) -> Result<Vec<PlanItem>> {
+    let n = r.u32()? as usize;
+    if n > MAX_ITEMS {
+        return Err(Error::Tampered);
+    }
+    let mut items = Vec::with_capacity(n);
+    for _ in 0..n {
+        let id = r.str()?.to_owned();
+        let text = UserText::from(r.str()?);
+        let contact = if r.bool()? {
+            Some(UserText::from(r.str()?))
+        } else {
+            None
+        };
+        let service_id = if r.bool()? {
+            Some(r.str()?.to_owned())
+        } else {
+            None
+        };
+        items.push(PlanItem {
+            id,
+            text,
+            contact,
+            service_id,
+        });
+    }
+    Ok(items)
+}
+
+fn encode_section(items: &[PlanItem]) -> zeroize::Zeroizing<Vec<u8>> {
+    let mut w = Writer::with_capacity(1 + items_len(items));
+    w.u8(KIND_SECTION);
+    write_items(&mut w, items);
+    w.finish()
+}
+
+fn decode_section(rec: &Record) -> Result<PlanSection> {
+    if rec.schema != SECTION_SCHEMA {
+        return Err(Error::Tampered);
+    }
+    let section = Section::parse(&rec.id).ok_or(Error::Tampered)?;
+    let mut r = Reader::new(&rec.plaintext);
+    if r.u8()? != KIND_SECTION {
+        return Err(Error::Tampered);
+    }
+    let items = read_items(&mut r)?;
+    r.finish()?;
+    Ok(PlanSection {
+        section,
+        items,
+        quick_access: rec.compartment == Compartment::QuickAccess,
+    })
+}
+
+fn encode_version(
+    saved_at: Timestamp,
+    change: Change,
+    sections: &[PlanSection],
+) -> zeroize::Zeroizing<Vec<u8>> {
+    let size = 1
+        + 8
+        + 10
+        + sections
+            .iter()
+            .map(|s| 2 + items_len(&s.items))
+            .sum::<usize>();
+    let mut w = Writer::with_capacity(size);
+    w.u8(KIND_VERSION).i64(saved_at.as_millisecond());
+    change.encode(&mut w);
+    for s in sections {
+        w.u8(s.section.code()).bool(s.quick_access);
+        write_items(&mut w, &s.items);
+    }
+    w.finish()
+}
+
+fn decode_version(rec: &Record) -> Result<(PlanVersionInfo, Vec<PlanSection>)> {
+    if rec.schema != VERSION_SCHEMA {
+        return Err(Error::Tampered);
+    }
+    let version: u64 = rec.id.parse().map_err(|_| Error::Tampered)?;
+    let mut r = Reader::new(&rec.plaintext);
+    if r.u8()? != KIND_VERSION {
+        return Err(Error::Tampered);
+    }
+    let saved_at = Timestamp::from_millisecond(r.i64()?).map_err(|_| Error::Tampered)?;
+    let change = Change::decode(&mut r)?;
+    let mut sections = Vec::with_capacity(Section::ALL.len());
+    for expected in Section::ALL {
+        let section = Section::from_code(r.u8()?)?;
+        if section != expected {
+            return Err(Error::Tampered);
+        }
+        let quick_access = r.bool()?;
+        sections.push(PlanSection {
+            section,
+            items: read_items(&mut r)?,
+            quick_access,
+        });
+    }
+    r.finish()?;
+    Ok((
+        PlanVersionInfo {
+            version,
+            saved_at,
+            change,
+        },
+        sections,
+    ))
+}
+
+fn version_id(v: u64) -> String {
+    format!("{v:012}")
+}
+
+fn check_item(text: &str, contact: Option<&str>) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::InvalidInput("an item cannot be empty"));
+    }
+    if text.chars().count() > MAX_ITEM_CHARS {
+        return Err(Error::InvalidInput("an item can be up to 2000 characters"));
+    }
+    if contact.is_some_and(|c| c.chars().count() > MAX_CONTACT_CHARS) {
+        return Err(Error::InvalidInput(
+            "contact details can be up to 200 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the current sections (all eight, empty where nothing is saved).
+fn current_sections(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Vec<PlanSection>> {
+    let mut sections: Vec<PlanSection> = Section::ALL
+        .into_iter()
+        .map(|section| PlanSection {
+            section,
+            items: Vec::new(),
+            quick_access: false,
+        })
+        .collect();
+    for rec in records::list(
+        conn,
+        records::Reader::Unlocked(keys),
+        Table::PlanSection,
+        None,
+    )? {
+        let s = decode_section(&rec)?;
+        let idx = s.section as usize;
+        sections[idx] = s;
+    }
+    Ok(sections)
+}
+
+fn latest_version(conn: &rusqlite::Connection) -> Result<u64> {
+    let id: Option<String> =
+        conn.query_row("SELECT MAX(id) FROM plan_version", [], |r| r.get(0))?;
+    id.map_or(Ok(0), |s| s.parse().map_err(|_| Error::Tampered))
+}
+
+struct Review {
+    last: Option<Timestamp>,
+    interval_days: u32,
+}
+
+fn read_review(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Review> {
+    let Some(rec) = records::get(
+        conn,
+        records::Reader::Unlocked(keys),
+        Table::Setting,
+        REVIEW_ID,
+    )?
+    else {
+        return Ok(Review {
+            last: None,
+            interval_days: DEFAULT_REVIEW_DAYS,
+        });
+    };
+    let mut r = Reader::new(&rec.plaintext);
+    if rec.schema != REVIEW_SCHEMA || r.u8()? != KIND_REVIEW {
+        return Err(Error::Tampered);
+    }
+    let last_ms = r.i64()?;
+    let interval_days = r.u32()?;
+    r.finish()?;
+    Ok(Review {
+        last: if last_ms < 0 {
+            None
+        } else {
+            Some(Timestamp::from_millisecond(last_ms).map_err(|_| Error::Tampered)?)
+        },
+        interval_days,
+    })
+}
+
+fn write_review(tx: &rusqlite::Transaction<'_>, keys: &VaultKeys, review: &Review) -> Result<()> {
+    let mut w = Writer::with_capacity(16);
+    w.u8(KIND_REVIEW)
+        .i64(review.last.map_or(-1, |t| t.as_millisecond()))
+        .u32(review.interval_days);
+    records::put(
+        tx,
+        keys,
+        Table::Setting,
+        REVIEW_ID,
+        Compartment::Private,
+        REVIEW_SCHEMA,
+        &w.finish(),
+    )?;
+    Ok(())
+}
+
+fn assemble(sections: Vec<PlanSection>, version: u64, review: Review) -> Plan {
+    let next_review = review.last.and_then(|t| {
+        t.checked_add(SignedDuration::from_hours(
+            24 * i64::from(review.interval_days),
+        ))
+        .ok()
+    });
+    Plan {
+        sections,
+        version,
+        last_reviewed: review.last,
+        review_interval_days: review.interval_days,
+        next_review,
+    }
+}
+
+impl Harbour {
+    fn read_plan(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Plan> {
+        Ok(assemble(
+            current_sections(conn, keys)?,
+            latest_version(conn)?,
+            read_review(conn, keys)?,
+        ))
+    }
+
+    pub fn plan(&self) -> Result<Plan> {
+        self.with_unlocked(|db, keys| Self::read_plan(db.conn(), keys))
+    }
+
+    /// Changes one section and saves a new version, in one transaction.
+    fn change_section(
+        &self,
+        section: Section,
+        change: Change,
+        edit: impl FnOnce(&mut PlanSection) -> Result<()>,
+    ) -> Result<Plan> {
+        let now = self.now();
+        self.with_unlocked(|db, keys| {
+            db.write(|tx| {
+                let mut sections = current_sections(tx, keys)?;
+                let target = &mut sections[section as usize];
+                edit(target)?;
+                let compartment = if target.quick_access {
+                    Compartment::QuickAccess
+                } else {
+                    Compartment::Private
+                };
+                records::put(
+                    tx,
+                    keys,
+                    Table::PlanSection,
+                    section.key(),
+                    compartment,
+                    SECTION_SCHEMA,
+                    &encode_section(&target.items),
+                )?;
+                let version = latest_version(tx)? + 1;
+                records::put(
+                    tx,
+                    keys,
+                    Table::PlanVersion,
+                    &version_id(version),
+                    Compartment::Private,
+                    VERSION_SCHEMA,
+                    &encode_version(now, change, &sections),
+                )?;
+                Ok(assemble(sections, version, read_review(tx, keys)?))
+            })
+        })
+    }
+
+    /// Adds an item at the end of a section.
+    pub fn plan_add_item(
+        &self,
+        section: Section,
+        text: UserText,
+        contact: Option<UserText>,
+        service_id: Option<String>,
+    ) -> Result<Plan> {
+        check_item(&text, contact.as_deref())?;
+        if let Some(id) = &service_id {
+            self.directory()?
+                .content
+                .service(id)
+                .ok_or(Error::NotFound("service"))?;
+        }
+        let id = records::new_id()?;
+        self.change_section(section, Change::Added(section), |s| {
+            if s.items.len() >= MAX_ITEMS {
+                return Err(Error::InvalidInput("a section can hold up to 50 items"));
+            }
+            s.items.push(PlanItem {
+                id,
+                text,
+                contact,
+                service_id,
+            });
+            Ok(())
+        })
+    }
+
+    /// Replaces the text of the item at `index` (0-based).
+    pub fn plan_edit_item(&self, section: Section, index: usize, text: UserText) -> Result<Plan> {
+        check_item(&text, None)?;
+        self.change_section(section, Change::Edited(section), |s| {
+            let item = s.items.get_mut(index).ok_or(Error::NotFound("plan item"))?;
+            item.text = text;
+            Ok(())
+        })
+    }
+
+    pub fn plan_remove_item(&self, section: Section, index: usize) -> Result<Plan> {
+        self.change_section(section, Change::Removed(section), |s| {
+            if index >= s.items.len() {
+                return Err(Error::NotFound("plan item"));
+            }
+            s.items.remove(index);
+            Ok(())
+        })
+    }
+
+    pub fn plan_move_item(&self, section: Section, from: usize, to: usize) -> Result<Plan> {
+        self.change_section(section, Change::Moved(section), |s| {
+            if from >= s.items.len() || to >= s.items.len() {
+                return Err(Error::NotFound("plan item"));
+            }
+            let item = s.items.remove(from);
+            s.items.insert(to, item);
+            Ok(())
+        })
+    }
+
+    /// Makes a section readable without the PIN (re-encrypting it under the quick-access key),
+    /// or private again.
+    pub fn plan_set_quick_access(&self, section: Section, quick: bool) -> Result<Plan> {
+        let change = if quick {
+            Change::QuickAccessOn(section)
+        } else {
+            Change::QuickAccessOff(section)
+        };
+        self.change_section(section, change, |s| {
+            s.quick_access = quick;
+            Ok(())
+        })
+    }
+
+    /// Saved versions, newest first.
+    pub fn plan_history(&self) -> Result<Vec<PlanVersionInfo>> {
+        self.with_unlocked(|db, keys| {
+            let mut out = records::list(
+                db.conn(),
+                records::Reader::Unlocked(keys),
+                Table::PlanVersion,
+                None,
+            )?
+            .iter()
+            .map(|r| decode_version(r).map(|(info, _)| info))
+            .collect::<Result<Vec<_>>>()?;
+            out.sort_by_key(|v| std::cmp::Reverse(v.version));
+            Ok(out)
+        })
+    }
+
+    /// One saved version, as a plan.
+    pub fn plan_version(&self, version: u64) -> Result<Plan> {
+        self.with_unlocked(|db, keys| {
+            let rec = records::get(
+                db.conn(),
+                records::Reader::Unlocked(keys),
+                Table::PlanVersion,
+                &version_id(version),
+            )?
+            .ok_or(Error::NotFound("plan version"))?;
+            let (info, sections) = decode_version(&rec)?;
+            Ok(assemble(
+                sections,
+                info.version,
+                read_review(db.conn(), keys)?,
+            ))
+        })
+    }
+
+    /// Makes an earlier version current again, as a new version (nothing is lost).
+    pub fn plan_restore(&self, version: u64) -> Result<Plan> {
+        let now = self.now();
+        self.with_unlocked(|db, keys| {
+            db.write(|tx| {
+                let rec = records::get(
+                    tx,
+                    records::Reader::Unlocked(keys),
+                    Table::PlanVersion,
+                    &version_id(version),
+                )?
+                .ok_or(Error::NotFound("plan version"))?;
+                let (_, sections) = decode_version(&rec)?;
+                for s in &sections {
+                    let compartment = if s.quick_access {
+                        Compartment::QuickAccess
+                    } else {
+                        Compartment::Private
+                    };
+                    records::put(
+                        tx,
+                        keys,
+                        Table::PlanSection,
+                        s.section.key(),
+                        compartment,
+                        SECTION_SCHEMA,
+                        &encode_section(&s.items),
+                    )?;
+                }
+                let new_version = latest_version(tx)? + 1;
+                records::put(
+                    tx,
+                    keys,
+                    Table::PlanVersion,
+                    &version_id(new_version),
+                    Compartment::Private,
+                    VERSION_SCHEMA,
+                    &encode_version(now, Change::Restored { from: version }, &sections),
+                )?;
+                Ok(assemble(sections, new_version, read_review(tx, keys)?))
+            })
+        })
+    }
+
+    /// Records that the young person looked over their plan today.
+    pub fn plan_mark_reviewed(&self) -> Result<Plan> {
+        let now = self.now();
+        self.with_unlocked(|db, keys| {
+            db.write(|tx| {
+                let mut review = read_review(tx, keys)?;
+                review.last = Some(now);
+                write_review(tx, keys, &review)?;
+                Ok(assemble(
+                    current_sections(tx, keys)?,
+                    latest_version(tx)?,
+                    review,
+                ))
+            })
+        })
+    }
+
+    /// How often to suggest a review, in days (7 to 365).
+    pub fn plan_set_review_interval(&self, days: u32) -> Result<Plan> {
+        if !(7..=365).contains(&days) {
+            return Err(Error::InvalidInput(
+                "the review interval must be 7 to 365 days",
+            ));
+        }
+        self.with_unlocked(|db, keys| {
+            db.write(|tx| {
+                let mut review = read_review(tx, keys)?;
+                review.interval_days = days;
+                write_review(tx, keys, &review)?;
+                Ok(assemble(
+                    current_sections(tx, keys)?,
+                    latest_version(tx)?,
+                    review,
+                ))
+            })
+        })
+    }
+}
+
+/// What can be shown without the PIN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuickAccess {
+    pub sections: Vec<PlanSection>,
+    /// Hidden (empty) during a supported session.
+    pub notes: Vec<crate::notes::Note>,
+}
+
+impl Harbour {
+    /// Quick-access plan sections and notes, read through the device-only key: no secret.
+    pub fn quick_access(&self) -> Result<QuickAccess> {
+        let notes = match self.quick_access_notes() {
+            Err(Error::SessionActive) => Vec::new(),
+            other => other?,
+        };
+        let mut guard = self.lock_state();
+        let Some(db) = self.database(&mut guard, false)? else {
+            return Ok(QuickAccess {
+                sections: Vec::new(),
+                notes,
+            });
+        };
+        if crate::vault::load_row(db.conn())?.is_none() {
+            return Ok(QuickAccess {
+                sections: Vec::new(),
+                notes,
+            });
+        }
+        let quick = crate::vault::quick_keys(db.conn(), self.keystore())?;
+        let mut sections = records::list(
+            db.conn(),
+            records::Reader::Quick(&quick),
+            Table::PlanSection,
+            Some(Compartment::QuickAccess),
+        )?
+        .iter()
+        .map(decode_section)
+        .collect::<Result<Vec<_>>>()?;
+        sections.sort_by_key(|s| s.section);
+        Ok(QuickAccess { sections, notes })
+    }
+}
