@@ -13,6 +13,7 @@ mod error;
 mod harbour;
 mod keystore;
 mod library;
+mod plan;
 mod types;
 
 pub use directory::*;
@@ -20,4 +21,5 @@ pub use error::HarbourError;
 pub use harbour::Harbour;
 pub use keystore::{PlatformKeyError, PlatformKeyStore};
 pub use library::*;
+pub use plan::*;
 pub use types::*;

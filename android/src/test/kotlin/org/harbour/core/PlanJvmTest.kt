@@ -1,0 +1,65 @@
+package org.harbour.core
+
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertThrows
+import org.junit.Assert.assertTrue
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+/** The safety plan, the supported session and sharing through the generated Kotlin. */
+class PlanJvmTest {
+    @get:Rule val tmp = TemporaryFolder()
+
+    private val pin = "482915".toByteArray()
+
+    private fun open(ks: PlatformKeyStore): Harbour =
+        Harbour.open(HarbourConfig(tmp.root.absolutePath, "en-GB", KdfSetting.TestingOnly), ks)
+
+    @Test fun quickAccessSectionsNeedNoSecretAndPrivateOnesStayPrivate() {
+        val ks = AesGcmTestKeyStore()
+        val h = open(ks)
+        h.createVault(pin.copyOf())
+        h.planAddItem(PlanSectionKind.PEOPLE_TO_ASK, "Sam", "by text", null)
+        h.planAddItem(PlanSectionKind.WARNING_SIGNS, "PRIVATE not sleeping", null, null)
+        h.planSetQuickAccess(PlanSectionKind.PEOPLE_TO_ASK, true)
+        h.lock()
+        val quick = open(ks).quickAccess()
+        assertEquals(listOf(PlanSectionKind.PEOPLE_TO_ASK), quick.sections.map { it.section })
+        assertEquals("by text", quick.sections.single().items.single().contact)
+    }
+
+    @Test fun supportedSessionHidesNotesUntilTheSecret() {
+        val h = open(AesGcmTestKeyStore())
+        h.createVault(pin.copyOf())
+        h.addNote("private", emptyList())
+        val first = h.beginSupportedSession()
+        assertEquals(PlanSectionKind.WARNING_SIGNS, first.section)
+        assertEquals(8u, first.total)
+        assertThrows(HarbourException.SessionActive::class.java) { h.listNotes() }
+        h.planAddItem(first.section, "Not sleeping", null, null)
+        val next = h.walkthroughNext() as WalkthroughProgress.At
+        assertEquals(PlanSectionKind.ON_MY_OWN, next.step.section)
+        assertThrows(HarbourException.WrongSecret::class.java) { h.endSupportedSession("000001".toByteArray()) }
+        assertThrows(HarbourException.SessionActive::class.java) { h.listNotes() }
+        h.endSupportedSession(pin.copyOf())
+        assertFalse(h.supportedSessionActive())
+        assertEquals(1, h.listNotes().size)
+    }
+
+    @Test fun historyAndShare() {
+        val h = open(AesGcmTestKeyStore())
+        h.createVault(pin.copyOf())
+        h.planAddItem(PlanSectionKind.ON_MY_OWN, "Music", null, null)
+        h.planAddItem(PlanSectionKind.ON_MY_OWN, "A walk", null, null)
+        h.planRemoveItem(PlanSectionKind.ON_MY_OWN, 0u)
+        assertEquals(listOf(3uL, 2uL, 1uL), h.planHistory().map { it.version })
+        val restored = h.planRestore(2uL)
+        assertEquals(listOf("Music", "A walk"), restored.sections[1].items.map { it.text })
+        val html = h.sharePlan(ShareOptions(listOf(PlanSectionKind.ON_MY_OWN), ShareFormat.HTML, null, false))
+        assertTrue(html.contains("<h2 id=\"on_my_own\">Things I can do on my own</h2>"))
+        assertFalse(html.contains("<script"))
+        assertFalse(html.contains("My warning signs"))
+    }
+}

@@ -1,0 +1,332 @@
+//! The safety plan, the supported session and sharing, across the FFI.
+
+use harbour_core::plan as core;
+use harbour_core::plan::share as core_share;
+use harbour_core::walkthrough as core_walk;
+use harbour_core::{Secret, UserText};
+
+use crate::error::Result;
+use crate::harbour::Harbour;
+use crate::types::Note;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum PlanSectionKind {
+    WarningSigns,
+    OnMyOwn,
+    PeopleAndPlaces,
+    PeopleToAsk,
+    Professionals,
+    SaferSpace,
+    WhatMatters,
+    HelpsAndDoesnt,
+}
+
+impl From<PlanSectionKind> for core::Section {
+    fn from(s: PlanSectionKind) -> Self {
+        use PlanSectionKind as P;
+        match s {
+            P::WarningSigns => Self::WarningSigns,
+            P::OnMyOwn => Self::OnMyOwn,
+            P::PeopleAndPlaces => Self::PeopleAndPlaces,
+            P::PeopleToAsk => Self::PeopleToAsk,
+            P::Professionals => Self::Professionals,
+            P::SaferSpace => Self::SaferSpace,
+            P::WhatMatters => Self::WhatMatters,
+            P::HelpsAndDoesnt => Self::HelpsAndDoesnt,
+        }
+    }
+}
+
+impl From<core::Section> for PlanSectionKind {
+    fn from(s: core::Section) -> Self {
+        use core::Section as S;
+        match s {
+            S::WarningSigns => Self::WarningSigns,
+            S::OnMyOwn => Self::OnMyOwn,
+            S::PeopleAndPlaces => Self::PeopleAndPlaces,
+            S::PeopleToAsk => Self::PeopleToAsk,
+            S::Professionals => Self::Professionals,
+            S::SaferSpace => Self::SaferSpace,
+            S::WhatMatters => Self::WhatMatters,
+            S::HelpsAndDoesnt => Self::HelpsAndDoesnt,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlanItem {
+    pub id: String,
+    pub text: String,
+    pub contact: Option<String>,
+    pub service_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlanSection {
+    pub section: PlanSectionKind,
+    /// Harbour's neutral heading, e.g. "My warning signs".
+    pub title: String,
+    pub items: Vec<PlanItem>,
+    pub quick_access: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Plan {
+    pub sections: Vec<PlanSection>,
+    pub version: u64,
+    pub last_reviewed_ms: Option<i64>,
+    pub review_interval_days: u32,
+    /// When a gentle reminder to look again could be offered.
+    pub next_review_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlanVersionInfo {
+    pub version: u64,
+    pub saved_at_ms: i64,
+    /// "added to My warning signs": never the user's own words.
+    pub change: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct QuickAccess {
+    pub sections: Vec<PlanSection>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WalkthroughStep {
+    pub index: u32,
+    pub total: u32,
+    pub section: PlanSectionKind,
+    pub title: String,
+    pub prompt: String,
+    pub why: String,
+    pub examples: Vec<String>,
+    pub items: Vec<PlanItem>,
+    pub skipped: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum WalkthroughProgress {
+    At { step: WalkthroughStep },
+    Finished { skipped: Vec<PlanSectionKind> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ShareFormat {
+    Text,
+    Html,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ShareOptions {
+    pub sections: Vec<PlanSectionKind>,
+    pub format: ShareFormat,
+    /// Their own heading; "My plan" if none.
+    pub title: Option<String>,
+    /// A "Made with Harbour" line: only if they choose it.
+    pub include_app_name: bool,
+}
+
+fn item(i: core::PlanItem) -> PlanItem {
+    PlanItem {
+        id: i.id,
+        text: i.text.as_str().to_owned(),
+        contact: i.contact.map(|c| c.as_str().to_owned()),
+        service_id: i.service_id,
+    }
+}
+
+fn section(s: core::PlanSection) -> PlanSection {
+    PlanSection {
+        title: s.section.title().to_owned(),
+        section: s.section.into(),
+        items: s.items.into_iter().map(item).collect(),
+        quick_access: s.quick_access,
+    }
+}
+
+impl From<core::Plan> for Plan {
+    fn from(p: core::Plan) -> Self {
+        Plan {
+            sections: p.sections.into_iter().map(section).collect(),
+            version: p.version,
+            last_reviewed_ms: p.last_reviewed.map(|t| t.as_millisecond()),
+            review_interval_days: p.review_interval_days,
+            next_review_ms: p.next_review.map(|t| t.as_millisecond()),
+        }
+    }
+}
+
+fn step(s: core_walk::WalkthroughStep) -> WalkthroughStep {
+    WalkthroughStep {
+        index: s.index as u32,
+        total: s.total as u32,
+        section: s.section.into(),
+        title: s.title.to_owned(),
+        prompt: s.prompt,
+        why: s.why,
+        examples: s.examples,
+        items: s.items.into_iter().map(item).collect(),
+        skipped: s.skipped,
+    }
+}
+
+fn progress(p: core_walk::Progress) -> WalkthroughProgress {
+    match p {
+        core_walk::Progress::At(s) => WalkthroughProgress::At { step: step(s) },
+        core_walk::Progress::Finished { skipped } => WalkthroughProgress::Finished {
+            skipped: skipped.into_iter().map(Into::into).collect(),
+        },
+    }
+}
+
+fn index(i: u32) -> usize {
+    i as usize
+}
+
+#[uniffi::export]
+impl Harbour {
+    pub fn plan(&self) -> Result<Plan> {
+        Ok(self.core().plan()?.into())
+    }
+
+    pub fn plan_add_item(
+        &self,
+        section: PlanSectionKind,
+        text: String,
+        contact: Option<String>,
+        service_id: Option<String>,
+    ) -> Result<Plan> {
+        Ok(self
+            .core()
+            .plan_add_item(
+                section.into(),
+                UserText::new(text),
+                contact.map(UserText::new),
+                service_id,
+            )?
+            .into())
+    }
+
+    pub fn plan_edit_item(
+        &self,
+        section: PlanSectionKind,
+        index: u32,
+        text: String,
+    ) -> Result<Plan> {
+        Ok(self
+            .core()
+            .plan_edit_item(section.into(), self::index(index), UserText::new(text))?
+            .into())
+    }
+
+    pub fn plan_remove_item(&self, section: PlanSectionKind, index: u32) -> Result<Plan> {
+        Ok(self
+            .core()
+            .plan_remove_item(section.into(), self::index(index))?
+            .into())
+    }
+
+    pub fn plan_move_item(&self, section: PlanSectionKind, from: u32, to: u32) -> Result<Plan> {
+        Ok(self
+            .core()
+            .plan_move_item(section.into(), index(from), index(to))?
+            .into())
+    }
+
+    /// Quick-access sections are readable without the PIN (e.g. "People I can ask for help").
+    pub fn plan_set_quick_access(
+        &self,
+        section: PlanSectionKind,
+        quick_access: bool,
+    ) -> Result<Plan> {
+        Ok(self
+            .core()
+            .plan_set_quick_access(section.into(), quick_access)?
+            .into())
+    }
+
+    /// Every saved version, newest first.
+    pub fn plan_history(&self) -> Result<Vec<PlanVersionInfo>> {
+        Ok(self
+            .core()
+            .plan_history()?
+            .into_iter()
+            .map(|v| PlanVersionInfo {
+                version: v.version,
+                saved_at_ms: v.saved_at.as_millisecond(),
+                change: v.change.describe(),
+            })
+            .collect())
+    }
+
+    pub fn plan_version(&self, version: u64) -> Result<Plan> {
+        Ok(self.core().plan_version(version)?.into())
+    }
+
+    pub fn plan_restore(&self, version: u64) -> Result<Plan> {
+        Ok(self.core().plan_restore(version)?.into())
+    }
+
+    pub fn plan_mark_reviewed(&self) -> Result<Plan> {
+        Ok(self.core().plan_mark_reviewed()?.into())
+    }
+
+    pub fn plan_set_review_interval(&self, days: u32) -> Result<Plan> {
+        Ok(self.core().plan_set_review_interval(days)?.into())
+    }
+
+    /// What is readable without the secret. Needs no unlock.
+    pub fn quick_access(&self) -> Result<QuickAccess> {
+        let q = self.core().quick_access()?;
+        Ok(QuickAccess {
+            sections: q.sections.into_iter().map(section).collect(),
+            notes: q.notes.into_iter().map(Note::from).collect(),
+        })
+    }
+
+    /// Starts a supported session (the vault must be unlocked). Notes are refused until
+    /// `end_supported_session` with the young person's secret.
+    pub fn begin_supported_session(&self) -> Result<WalkthroughStep> {
+        Ok(step(self.core().begin_supported_session()?))
+    }
+
+    pub fn supported_session_active(&self) -> bool {
+        self.core().supported_session_active()
+    }
+
+    pub fn walkthrough_current(&self) -> Result<WalkthroughStep> {
+        Ok(step(self.core().walkthrough_current()?))
+    }
+
+    pub fn walkthrough_next(&self) -> Result<WalkthroughProgress> {
+        Ok(progress(self.core().walkthrough_next()?))
+    }
+
+    pub fn walkthrough_back(&self) -> Result<WalkthroughProgress> {
+        Ok(progress(self.core().walkthrough_back()?))
+    }
+
+    pub fn walkthrough_skip(&self) -> Result<WalkthroughProgress> {
+        Ok(progress(self.core().walkthrough_skip()?))
+    }
+
+    pub fn end_supported_session(&self, secret: Vec<u8>) -> Result<()> {
+        Ok(self.core().end_supported_session(Secret::new(secret))?)
+    }
+
+    /// The chosen sections as text or a self-contained HTML page. Nothing is written or sent.
+    pub fn share_plan(&self, options: ShareOptions) -> Result<String> {
+        Ok(self.core().share_plan(&core_share::ShareOptions {
+            sections: options.sections.into_iter().map(Into::into).collect(),
+            format: match options.format {
+                ShareFormat::Text => core_share::ShareFormat::Text,
+                ShareFormat::Html => core_share::ShareFormat::Html,
+            },
+            title: options.title,
+            include_app_name: options.include_app_name,
+        })?)
+    }
+}
