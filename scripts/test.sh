@@ -16,8 +16,9 @@ need_debs() {
     fi
 }
 
-# Standard tools the tests check Harbour against: minisign verifies our pack signatures.
-need_debs minisign
+# Standard tools the tests check Harbour against: minisign verifies our pack signatures;
+# headless Chromium and poppler's pdftotext render and read the shared plan page.
+need_debs minisign chromium poppler-utils
 
 step "format and lints"
 cargo fmt --all -- --check

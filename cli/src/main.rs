@@ -9,6 +9,7 @@ mod library;
 mod notes;
 mod output;
 mod pack;
+mod plan;
 mod prompt;
 
 use std::path::PathBuf;
@@ -74,6 +75,13 @@ enum Command {
     Note(notes::NoteCommand),
     /// Show whether a vault exists and whether unlocking is possible right now
     LockState,
+    /// The safety plan (needs the secret)
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+    /// What is readable without the secret: quick-access plan sections and notes
+    Quick,
+    /// A supported session with a youth worker: build the plan together, notes hidden
+    Walkthrough,
     /// Who can help right now: works with no vault, no secret and no network
     HelpNow(help::HelpNowArgs),
     /// Details of one service in the directory
@@ -178,6 +186,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Note(cmd) => notes::run(&ctx, cmd),
+        Command::Plan(cmd) => plan::run(&ctx, cmd),
+        Command::Quick => plan::quick(&ctx),
+        Command::Walkthrough => plan::walkthrough(&ctx),
         Command::HelpNow(args) => help::help_now(&ctx, args),
         Command::Services(cmd) => help::services(&ctx, cmd),
         Command::Areas => help::areas(&ctx),

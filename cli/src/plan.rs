@@ -1,0 +1,380 @@
+//! `harbour plan …`, `harbour quick`, `harbour walkthrough`.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use harbour_core::UserText;
+use harbour_core::directory::HelpQuery;
+use harbour_core::plan::share::{ShareFormat, ShareOptions};
+use harbour_core::plan::{Plan, PlanSection, Section};
+use harbour_core::walkthrough::{Progress, WalkthroughStep};
+use serde_json::{Value, json};
+
+use crate::{CliError, Context, prompt};
+
+const SECTIONS_HELP: &str = "warning-signs, on-my-own, people-and-places, people-to-ask, professionals, safer-space, what-matters, helps-and-doesnt";
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// Show the whole plan
+    Show,
+    /// Add an item to a section (TEXT '-' reads standard input)
+    Add {
+        #[arg(help = SECTIONS_HELP)]
+        section: String,
+        text: String,
+        /// How to reach this person (for people-to-ask)
+        #[arg(long)]
+        contact: Option<String>,
+        /// Link a directory service by id (for professionals)
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// Remove item N (as numbered by `plan show`) from a section
+    Remove { section: String, n: usize },
+    /// Make a section readable without the secret (quick access), or private again
+    Quick {
+        section: String,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// Every saved version, newest first
+    History,
+    /// Go back to an earlier version (saved as a new version; nothing is lost)
+    Restore { version: u64 },
+    /// Record that the plan was looked over today
+    Reviewed,
+    /// Share chosen sections as plain text or a printable HTML page. Nothing is sent anywhere.
+    Share {
+        /// Comma-separated sections to include
+        #[arg(long, value_delimiter = ',', required = true)]
+        sections: Vec<String>,
+        /// Write a self-contained HTML page to FILE
+        #[arg(long, conflicts_with = "text")]
+        html: Option<PathBuf>,
+        /// Print plain text
+        #[arg(long)]
+        text: bool,
+        /// A heading of your choosing [default: My plan]
+        #[arg(long)]
+        title: Option<String>,
+        /// Add a line saying it was made with Harbour (off by default)
+        #[arg(long)]
+        with_app_name: bool,
+    },
+}
+
+fn section(s: &str) -> Result<Section, CliError> {
+    Section::parse(s).ok_or(CliError::Usage(
+        "unknown section; see `harbour plan add --help`",
+    ))
+}
+
+fn unlock(ctx: &Context) -> Result<(), CliError> {
+    ctx.harbour.unlock(prompt::secret("Secret: ")?)?;
+    Ok(())
+}
+
+fn section_json(s: &PlanSection) -> Value {
+    json!({
+        "section": s.section.key(),
+        "title": s.section.title(),
+        "quick_access": s.quick_access,
+        "items": s.items.iter().map(|i| json!({
+            "text": i.text.as_str(),
+            "contact": i.contact.as_ref().map(|c| c.as_str()),
+            "service_id": i.service_id,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn plan_json(p: &Plan) -> Value {
+    json!({
+        "version": p.version,
+        "last_reviewed": p.last_reviewed.map(|t| t.to_string()),
+        "next_review": p.next_review.map(|t| t.to_string()),
+        "sections": p.sections.iter().map(section_json).collect::<Vec<_>>(),
+    })
+}
+
+fn print_section(s: &PlanSection) {
+    let mark = if s.quick_access {
+        " [quick access]"
+    } else {
+        ""
+    };
+    println!("{}{mark}", s.section.title());
+    if s.items.is_empty() {
+        println!("   (nothing yet)");
+    }
+    for (i, item) in s.items.iter().enumerate() {
+        println!("{:>3}. {}", i + 1, item.text.as_str());
+        if let Some(c) = &item.contact {
+            println!("     how to reach: {}", c.as_str());
+        }
+        if let Some(id) = &item.service_id {
+            println!("     service: {id}");
+        }
+    }
+}
+
+fn show(ctx: &Context, p: &Plan) {
+    if ctx.out.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&plan_json(p)).unwrap_or_default()
+        );
+        return;
+    }
+    for s in &p.sections {
+        print_section(s);
+        println!();
+    }
+    match (p.last_reviewed, p.next_review) {
+        (Some(l), Some(n)) => println!(
+            "Last looked over {}; a good time to look again: {}",
+            crate::output::local(l),
+            crate::output::local(n)
+        ),
+        _ => println!("Version {}. Not marked as looked over yet.", p.version),
+    }
+}
+
+pub fn run(ctx: &Context, cmd: PlanCommand) -> Result<(), CliError> {
+    let text = match &cmd {
+        PlanCommand::Add { text, .. } => Some(prompt::text_arg(text)?),
+        _ => None,
+    };
+    unlock(ctx)?;
+    let h = &ctx.harbour;
+    match cmd {
+        PlanCommand::Show => show(ctx, &h.plan()?),
+        PlanCommand::Add {
+            section: s,
+            contact,
+            service,
+            ..
+        } => {
+            let p = h.plan_add_item(
+                section(&s)?,
+                UserText::new(text.unwrap_or_default()),
+                contact.map(UserText::new),
+                service,
+            )?;
+            if ctx.out.json {
+                show(ctx, &p);
+            } else {
+                println!("saved (version {})", p.version);
+            }
+        }
+        PlanCommand::Remove { section: s, n } => {
+            let p = h.plan_remove_item(
+                section(&s)?,
+                n.checked_sub(1)
+                    .ok_or(CliError::Usage("items are numbered from 1"))?,
+            )?;
+            ctx.out.done(&format!("removed (version {})", p.version));
+        }
+        PlanCommand::Quick { section: s, state } => {
+            let p = h.plan_set_quick_access(section(&s)?, state == "on")?;
+            ctx.out.done(&format!("saved (version {})", p.version));
+        }
+        PlanCommand::History => {
+            let history = h.plan_history()?;
+            if ctx.out.json {
+                let v: Vec<Value> = history.iter().map(|v| json!({ "version": v.version, "saved_at": v.saved_at.to_string(), "change": v.change.describe() })).collect();
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            } else {
+                if history.is_empty() {
+                    println!("no saved versions yet");
+                }
+                for v in &history {
+                    println!(
+                        "{:>4}  {}  {}",
+                        v.version,
+                        crate::output::local(v.saved_at),
+                        v.change.describe()
+                    );
+                }
+            }
+        }
+        PlanCommand::Restore { version } => {
+            let p = h.plan_restore(version)?;
+            ctx.out.done(&format!(
+                "went back to version {version} (saved as version {})",
+                p.version
+            ));
+        }
+        PlanCommand::Reviewed => show(ctx, &h.plan_mark_reviewed()?),
+        PlanCommand::Share {
+            sections,
+            html,
+            text: _,
+            title,
+            with_app_name,
+        } => {
+            let sections = sections
+                .iter()
+                .map(|s| section(s))
+                .collect::<Result<Vec<_>, _>>()?;
+            let format = if html.is_some() {
+                ShareFormat::Html
+            } else {
+                ShareFormat::Text
+            };
+            let out = h.share_plan(&ShareOptions {
+                sections,
+                format,
+                title,
+                include_app_name: with_app_name,
+            })?;
+            match html {
+                Some(path) => {
+                    std::fs::write(&path, out.as_bytes()).map_err(|e| CliError::Io(e.kind()))?;
+                    ctx.out.done(&format!("wrote {}", path.display()));
+                }
+                None => print!("{out}"),
+            }
+        }
+    }
+    h.lock()?;
+    Ok(())
+}
+
+/// `harbour quick`: what is readable without the secret.
+pub fn quick(ctx: &Context) -> Result<(), CliError> {
+    let q = ctx.harbour.quick_access()?;
+    if ctx.out.json {
+        let v = json!({
+            "sections": q.sections.iter().map(section_json).collect::<Vec<_>>(),
+            "notes": q.notes.iter().map(crate::output::note_json).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(());
+    }
+    if q.sections.is_empty() && q.notes.is_empty() {
+        println!(
+            "Nothing is marked for quick access. Help now works without a secret: `harbour help-now`."
+        );
+    }
+    for s in &q.sections {
+        print_section(s);
+        println!();
+    }
+    if !q.notes.is_empty() {
+        println!("Notes");
+        for n in &q.notes {
+            println!("- {}", n.text.as_str());
+        }
+    }
+    Ok(())
+}
+
+fn show_step(s: &WalkthroughStep) {
+    println!("\nStep {} of {} — {}", s.index + 1, s.total, s.title);
+    println!("{}", s.prompt);
+    println!("Why this helps: {}", s.why);
+    println!("For example: {}", s.examples.join("; "));
+    if s.items.is_empty() {
+        println!("Nothing here yet.");
+    } else {
+        println!("Already here:");
+        for i in &s.items {
+            println!("  - {}", i.text.as_str());
+        }
+    }
+    println!(
+        "Type an item and press Enter to save it. An empty line moves on. Also: back, skip, done, find AREA, service ID."
+    );
+}
+
+/// `harbour walkthrough`: a supported session, in one process. Interactive in a terminal;
+/// scriptable by piping lines to it (with HARBOUR_SECRET set).
+pub fn walkthrough(ctx: &Context) -> Result<(), CliError> {
+    let h = &ctx.harbour;
+    println!("To start, the young person unlocks Harbour.");
+    unlock(ctx)?;
+    let first = h.begin_supported_session()?;
+    println!(
+        "Supported session started. Private notes are hidden until the young person ends it with their secret."
+    );
+    show_step(&first);
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut current = first;
+    loop {
+        print!("> ");
+        let _ = std::io::stdout().flush();
+        let Some(line) = lines.next() else { break };
+        let line = line.map_err(|e| CliError::Io(e.kind()))?;
+        let input = line.trim();
+        let progress = match input {
+            "" => Some(h.walkthrough_next()?),
+            "skip" => Some(h.walkthrough_skip()?),
+            "back" => Some(h.walkthrough_back()?),
+            "done" => break,
+            _ if input.starts_with("find ") => {
+                let answer = h.help_now(&HelpQuery {
+                    area: Some(input[5..].trim().to_owned()),
+                    for_professionals: true,
+                    ..HelpQuery::default()
+                })?;
+                for o in answer.options.iter().take(6) {
+                    println!(
+                        "  {} [{}] — {} ({})",
+                        o.service_name, o.service_id, o.how, o.open_text
+                    );
+                }
+                None
+            }
+            _ if input.starts_with("service ") => {
+                let id = input[8..].trim().to_owned();
+                let name = h.service(&id, None)?.service.name;
+                h.plan_add_item(Section::Professionals, UserText::new(name), None, Some(id))?;
+                println!("  saved to {}", Section::Professionals.title());
+                None
+            }
+            text => {
+                h.plan_add_item(current.section, UserText::from(text), None, None)?;
+                println!("  saved");
+                None
+            }
+        };
+        match progress {
+            Some(Progress::At(step)) => {
+                show_step(&step);
+                current = step;
+            }
+            Some(Progress::Finished { skipped }) => {
+                println!("\nThat is every section. The plan is saved.");
+                if !skipped.is_empty() {
+                    let names: Vec<&str> = skipped.iter().map(|s| s.title()).collect();
+                    println!("Left for another time: {}.", names.join("; "));
+                }
+                break;
+            }
+            None => {}
+        }
+    }
+    println!("\nTo end the session, the young person enters their secret.");
+    loop {
+        match h.end_supported_session(prompt::secret("Secret: ")?) {
+            Ok(()) => break,
+            Err(harbour_core::Error::WrongSecret { .. })
+                if std::env::var_os(prompt::SECRET_ENV).is_none() =>
+            {
+                println!("That is not right; try again.");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let plan = h.plan()?;
+    let filled = plan.sections.iter().filter(|s| !s.items.is_empty()).count();
+    println!(
+        "Session ended. {filled} of 8 sections have something in them (version {}).",
+        plan.version
+    );
+    h.lock()?;
+    Ok(())
+}
