@@ -81,7 +81,12 @@ pub fn parse(md: &str) -> Result<Vec<Block>, &'static str> {
         return Err("images are not allowed");
     }
     let mut blocks = Vec::new();
-    for chunk in md.split("\n\n").map(str::trim).filter(|c| !c.is_empty()) {
+    // Only newlines are trimmed: leading spaces would be indented code, which is refused.
+    for chunk in md
+        .split("\n\n")
+        .map(|c| c.trim_matches(|ch| ch == '\n' || ch == '\r'))
+        .filter(|c| !c.trim().is_empty())
+    {
         let lines: Vec<&str> = chunk.lines().map(str::trim_end).collect();
         if lines
             .iter()
