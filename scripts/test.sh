@@ -17,8 +17,9 @@ need_debs() {
 }
 
 # Standard tools the tests check Harbour against: minisign verifies our pack signatures;
-# headless Chromium and poppler's pdftotext render and read the shared plan page.
-need_debs minisign chromium poppler-utils
+# age opens our backups (and makes files we must open); headless Chromium and poppler's
+# pdftotext render and read the shared plan page. python3 drives age's passphrase prompt.
+need_debs minisign age python3 chromium poppler-utils
 
 step "format and lints"
 cargo fmt --all -- --check

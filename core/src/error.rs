@@ -90,6 +90,18 @@ pub enum Error {
 
     #[error("pack refused: {0}")]
     Pack(PackError),
+
+    #[error("backup: {0}")]
+    Backup(crate::backup::AgeError),
+
+    #[error("the backup cannot be restored: {0}")]
+    InvalidBackup(&'static str),
+
+    #[error("this needs an empty vault: restoring never mixes a backup with what is already there")]
+    VaultNotEmpty,
+
+    #[error("enter the secret again first")]
+    ReauthenticationNeeded,
 }
 
 impl From<rusqlite::Error> for Error {

@@ -85,6 +85,8 @@ pub(crate) struct State {
     pub(crate) keys: Option<VaultKeys>,
     /// A supported session is running: notes are refused.
     pub(crate) session: Option<crate::walkthrough::Session>,
+    /// When the secret was last entered (create, unlock, reauthenticate).
+    pub(crate) authenticated_at: Option<Timestamp>,
 }
 
 impl Harbour {
@@ -201,6 +203,7 @@ impl Harbour {
         let db = self.database(&mut guard, true)?.ok_or(Error::NoVault)?;
         let keys = vault::create(db, self.keystore(), &secret, &self.config.kdf)?;
         guard.keys = Some(keys);
+        guard.authenticated_at = Some(self.now());
         Ok(())
     }
 
@@ -210,6 +213,7 @@ impl Harbour {
         let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
         let keys = vault::unlock(db, self.keystore(), &secret, now)?;
         guard.keys = Some(keys);
+        guard.authenticated_at = Some(now);
         Ok(())
     }
 
@@ -219,6 +223,7 @@ impl Harbour {
         let mut guard = self.lock_state();
         guard.keys = None;
         guard.session = None;
+        guard.authenticated_at = None;
         if let Some(db) = guard.db.as_ref() {
             db.checkpoint()?;
         }

@@ -35,7 +35,7 @@ pub struct Note {
     pub updated_at: Timestamp,
 }
 
-fn check_text(text: &str) -> Result<()> {
+pub(crate) fn check_text(text: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::InvalidInput("a note cannot be empty"));
     }
@@ -46,7 +46,7 @@ fn check_text(text: &str) -> Result<()> {
 }
 
 /// Trims tags, drops empty ones and duplicates (ignoring case and accents), checks limits.
-fn clean_tags(tags: Vec<UserText>) -> Result<Vec<UserText>> {
+pub(crate) fn clean_tags(tags: Vec<UserText>) -> Result<Vec<UserText>> {
     let mut out: Vec<UserText> = Vec::with_capacity(tags.len());
     for tag in tags {
         let t = tag.trim();
@@ -327,4 +327,35 @@ impl Harbour {
         sort(&mut notes);
         Ok(notes)
     }
+}
+
+/// Writes a note as it is (id and times kept), for restoring a backup.
+pub(crate) fn import(
+    tx: &rusqlite::Transaction<'_>,
+    keys: &crate::crypto::keys::VaultKeys,
+    note: &Note,
+) -> Result<()> {
+    records::put(
+        tx,
+        keys,
+        Table::Note,
+        &note.id,
+        compartment(note.quick_access),
+        SCHEMA,
+        &encode(note),
+    )?;
+    Ok(())
+}
+
+/// Every note, for a backup (regardless of any supported session: the caller checks).
+pub(crate) fn export(
+    conn: &rusqlite::Connection,
+    keys: &crate::crypto::keys::VaultKeys,
+) -> Result<Vec<Note>> {
+    let mut notes = records::list(conn, records::Reader::Unlocked(keys), Table::Note, None)?
+        .iter()
+        .map(decode)
+        .collect::<Result<Vec<_>>>()?;
+    sort(&mut notes);
+    Ok(notes)
 }

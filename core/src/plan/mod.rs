@@ -384,9 +384,9 @@ fn latest_version(conn: &rusqlite::Connection) -> Result<u64> {
     id.map_or(Ok(0), |s| s.parse().map_err(|_| Error::Tampered))
 }
 
-struct Review {
-    last: Option<Timestamp>,
-    interval_days: u32,
+pub(crate) struct Review {
+    pub last: Option<Timestamp>,
+    pub interval_days: u32,
 }
 
 fn read_review(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Review> {
@@ -742,4 +742,77 @@ impl Harbour {
         sections.sort_by_key(|s| s.section);
         Ok(QuickAccess { sections, notes })
     }
+}
+
+/// Everything the plan holds, for backups: current sections, every saved version, review dates.
+pub(crate) struct PlanExport {
+    pub sections: Vec<PlanSection>,
+    pub versions: Vec<(PlanVersionInfo, Vec<PlanSection>)>,
+    pub review: Review,
+}
+
+pub(crate) fn export(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<PlanExport> {
+    let mut versions = records::list(
+        conn,
+        records::Reader::Unlocked(keys),
+        Table::PlanVersion,
+        None,
+    )?
+    .iter()
+    .map(decode_version)
+    .collect::<Result<Vec<_>>>()?;
+    versions.sort_by_key(|(info, _)| info.version);
+    Ok(PlanExport {
+        sections: current_sections(conn, keys)?,
+        versions,
+        review: read_review(conn, keys)?,
+    })
+}
+
+/// Writes a whole plan (into an empty vault, inside the caller's transaction).
+pub(crate) fn import(
+    tx: &rusqlite::Transaction<'_>,
+    keys: &VaultKeys,
+    plan: &PlanExport,
+) -> Result<()> {
+    for s in plan
+        .sections
+        .iter()
+        .filter(|s| !s.items.is_empty() || s.quick_access)
+    {
+        let compartment = if s.quick_access {
+            Compartment::QuickAccess
+        } else {
+            Compartment::Private
+        };
+        records::put(
+            tx,
+            keys,
+            Table::PlanSection,
+            s.section.key(),
+            compartment,
+            SECTION_SCHEMA,
+            &encode_section(&s.items),
+        )?;
+    }
+    for (info, sections) in &plan.versions {
+        records::put(
+            tx,
+            keys,
+            Table::PlanVersion,
+            &version_id(info.version),
+            Compartment::Private,
+            VERSION_SCHEMA,
+            &encode_version(info.saved_at, info.change, sections),
+        )?;
+    }
+    if plan.review.last.is_some() || plan.review.interval_days != DEFAULT_REVIEW_DAYS {
+        write_review(tx, keys, &plan.review)?;
+    }
+    Ok(())
+}
+
+/// Checks one item the way adding it would.
+pub(crate) fn check_imported_item(item: &PlanItem) -> Result<()> {
+    check_item(&item.text, item.contact.as_deref())
 }

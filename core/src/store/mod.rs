@@ -23,6 +23,16 @@ pub(crate) const LATEST_SCHEMA: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 pub(crate) const DB_FILE: &str = "harbour.sqlite3";
 
+/// The database file and every side file SQLite may create beside it.
+pub(crate) fn db_files(dir: &Path) -> [std::path::PathBuf; 4] {
+    [
+        dir.join(DB_FILE),
+        dir.join(format!("{DB_FILE}-wal")),
+        dir.join(format!("{DB_FILE}-shm")),
+        dir.join(format!("{DB_FILE}-journal")),
+    ]
+}
+
 pub(crate) struct Database {
     conn: Connection,
 }

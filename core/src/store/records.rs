@@ -281,3 +281,50 @@ pub(crate) fn ids_with_prefix(
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(ids)
 }
+
+/// Re-encrypts every record of `table` from `old` keys to `new` ones (same ids, revisions and
+/// compartments; new key epoch), inside the caller's transaction. Used by key rotation.
+pub(crate) fn reseal(
+    tx: &Transaction<'_>,
+    old: &VaultKeys,
+    new: &VaultKeys,
+    table: Table,
+) -> Result<usize> {
+    let rows: Vec<RawRow> = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT id, revision, compartment, body FROM {}",
+            table.name()
+        ))?;
+        stmt.query_map([], raw)?.collect::<rusqlite::Result<_>>()?
+    };
+    let count = rows.len();
+    for (id, revision, compartment, body) in rows {
+        let rec = decrypt_row(
+            Reader::Unlocked(old),
+            table,
+            id,
+            revision,
+            compartment,
+            body,
+        )?;
+        let sealed = envelope::seal(
+            key_for(new, rec.compartment),
+            Header {
+                epoch: new.epoch,
+                schema: rec.schema,
+            },
+            &binding(
+                table,
+                &rec.id,
+                u64::try_from(revision).map_err(|_| Error::Tampered)?,
+                rec.compartment,
+            ),
+            &rec.plaintext,
+        )?;
+        tx.execute(
+            &format!("UPDATE {} SET body = ?1 WHERE id = ?2", table.name()),
+            params![sealed, rec.id],
+        )?;
+    }
+    Ok(count)
+}

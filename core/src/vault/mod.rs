@@ -10,6 +10,7 @@
 //!                                └─HKDF─▶ quick-access records subkey
 //! ```
 
+pub mod rotate;
 mod slot;
 pub mod throttle;
 
@@ -227,7 +228,7 @@ pub(crate) fn write_slots(conn: &Connection, epoch: u32, fresh: &NewEpoch) -> Re
 }
 
 /// Checks the secret, counting wrong tries, and returns the vault row and its DEK.
-fn open_dek(
+pub(crate) fn open_dek(
     db: &mut Database,
     store: &dyn PlatformKeyStore,
     secret: &Secret,
@@ -249,7 +250,11 @@ fn open_dek(
     }
 }
 
-fn open_qak(conn: &Connection, store: &dyn PlatformKeyStore, row: &VaultRow) -> Result<Key32> {
+pub(crate) fn open_qak(
+    conn: &Connection,
+    store: &dyn PlatformKeyStore,
+    row: &VaultRow,
+) -> Result<Key32> {
     let blob = slot_blob(conn, SlotKind::Device, row.epoch)?;
     slot::open_device(store, &row.vault_id, row.epoch, &blob)
 }

@@ -1,0 +1,383 @@
+//! Key rotation and erasing everything: making deleted words unrecoverable.
+//!
+//! Deleting a row with `secure_delete` zeroes it in the database file, but copies can survive
+//! elsewhere — in the WAL before a checkpoint, in flash blocks the storage layer remapped.
+//! Those copies are ciphertext under the current data key, so the real erasure is
+//! cryptographic: **rotation** makes a new data key (a new epoch), re-encrypts every record in
+//! one transaction, and then deletes the old epoch's platform keys, without which the old key
+//! slots — wherever their bytes linger — can never be opened again. **Erase everything**
+//! deletes every platform key, overwrites the key slots, and deletes the files.
+
+use rusqlite::params;
+
+use super::{
+    NewEpoch, VaultRow, aliases, delete_retired_keys, load_row, new_epoch, open_dek, open_qak,
+    write_slots,
+};
+use crate::crypto::KdfProfile;
+use crate::crypto::keys::VaultKeys;
+use crate::harbour::Harbour;
+use crate::keystore::PlatformKeyStore;
+use crate::secret::Secret;
+use crate::store::records::{self, Table};
+use crate::store::{Database, integrity};
+use crate::{Error, Result};
+
+fn rotate(
+    db: &mut Database,
+    store: &dyn PlatformKeyStore,
+    secret: &Secret,
+    profile: &KdfProfile,
+    now: jiff::Timestamp,
+) -> Result<VaultKeys> {
+    let (row, dek) = open_dek(db, store, secret, now)?;
+    let qak = open_qak(db.conn(), store, &row)?;
+    let old = VaultKeys::new(row.vault_id, row.epoch, &dek, &qak);
+    let epoch = row.epoch.checked_add(1).ok_or(Error::Tampered)?;
+    let fresh: NewEpoch = new_epoch(store, row.vault_id, epoch, secret, profile.params()?)?;
+    let written = db.write(|tx| {
+        for &table in Table::ALL {
+            records::reseal(tx, &old, &fresh.keys, table)?;
+        }
+        let acc = integrity::compute(tx, &fresh.keys)?;
+        tx.execute(
+            "UPDATE vault SET epoch = ?1, canary = ?2, integrity = ?3 WHERE id = 1",
+            params![epoch, fresh.canary, integrity::seal(&fresh.keys, &acc)?],
+        )?;
+        write_slots(tx, epoch, &fresh)?;
+        for alias in aliases(&row.vault_id, row.epoch) {
+            tx.execute(
+                "INSERT OR IGNORE INTO retired_key (alias) VALUES (?1)",
+                [alias],
+            )?;
+        }
+        Ok(())
+    });
+    if let Err(e) = written {
+        for alias in aliases(&row.vault_id, epoch) {
+            let _ = store.delete(&alias);
+        }
+        return Err(e);
+    }
+    db.checkpoint()?;
+    // If the key store is unavailable now, the aliases stay listed and are deleted on the next
+    // open; the rotation itself has committed.
+    let _ = delete_retired_keys(db, store);
+    Ok(fresh.keys)
+}
+
+/// What erasing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EraseReport {
+    pub platform_keys_deleted: usize,
+    /// Keys the platform refused to delete (they protect nothing now that the files are gone,
+    /// but the app may want to say so).
+    pub platform_keys_failed: usize,
+    pub files_deleted: usize,
+}
+
+fn aliases_in_use(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(Some(VaultRow {
+        vault_id, epoch, ..
+    })) = load_row(conn)
+    {
+        out.extend(aliases(&vault_id, epoch));
+    }
+    if let Ok(mut stmt) = conn.prepare("SELECT alias FROM retired_key") {
+        if let Ok(rows) = stmt.query_map([], |r| r.get::<_, String>(0)) {
+            out.extend(rows.flatten());
+        }
+    }
+    out
+}
+
+impl Harbour {
+    /// Makes a new data key, re-encrypts everything under it in one transaction, and deletes
+    /// the old platform keys. Use after deleting notes so their text cannot be recovered from
+    /// free pages, the WAL or flash. Needs the secret (the new key slot is sealed with it).
+    pub fn rotate_data_key(&self, secret: Secret) -> Result<()> {
+        let mut guard = self.lock_state();
+        if guard.keys.is_none() {
+            return Err(Error::Locked);
+        }
+        if guard.session.is_some() {
+            return Err(Error::SessionActive);
+        }
+        let now = self.now();
+        let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
+        let keys = rotate(db, self.keystore(), &secret, &self.config().kdf, now)?;
+        guard.keys = Some(keys);
+        guard.authenticated_at = Some(now);
+        Ok(())
+    }
+
+    /// Deletes every platform key, overwrites the key slots, and deletes the database files.
+    /// Help now and the library keep working; the app is back to "no vault".
+    pub fn erase_everything(&self) -> Result<EraseReport> {
+        let mut guard = self.lock_state();
+        guard.keys = None;
+        guard.session = None;
+        guard.authenticated_at = None;
+        // Open even a damaged database if possible, to find the aliases to delete.
+        let opened = self.database(&mut guard, false);
+        let mut aliases = Vec::new();
+        if let Ok(Some(db)) = opened {
+            aliases = aliases_in_use(db.conn());
+            let _ = db.write(|tx| {
+                tx.execute_batch(
+                    "UPDATE key_slot SET blob = zeroblob(length(blob));
+                     DELETE FROM key_slot;
+                     UPDATE vault SET canary = zeroblob(length(canary)), integrity = zeroblob(length(integrity));",
+                )?;
+                Ok(())
+            });
+            let _ = db.checkpoint();
+        }
+        guard.db = None; // closes the connection before the files go
+        let (mut deleted, mut failed) = (0, 0);
+        for alias in &aliases {
+            match self.keystore().delete(alias) {
+                Ok(()) => deleted += 1,
+                Err(_) => failed += 1,
+            }
+        }
+        let mut files = 0;
+        for path in crate::store::db_files(&self.config().data_dir) {
+            match std::fs::remove_file(&path) {
+                Ok(()) => files += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(EraseReport {
+            platform_keys_deleted: deleted,
+            platform_keys_failed: failed,
+            files_deleted: files,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::crypto::envelope::{self, Binding, HEADER_LEN};
+    use crate::crypto::keys::Key32;
+    use crate::keystore::MemoryKeyStore;
+    use crate::store::records::Compartment;
+    use crate::{Config, ManualClock};
+
+    const PIN: &str = "482915";
+
+    /// A record as it sat in the database before rotation: where it belongs and its bytes.
+    struct OldRecord {
+        table: &'static str,
+        id: String,
+        revision: u64,
+        compartment: u8,
+        envelope: Vec<u8>,
+    }
+
+    fn snapshot(conn: &rusqlite::Connection) -> Vec<OldRecord> {
+        let mut out = Vec::new();
+        for &t in Table::ALL {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT id, revision, compartment, body FROM {}",
+                    t.name()
+                ))
+                .unwrap();
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(OldRecord {
+                        table: t.name(),
+                        id: r.get(0)?,
+                        revision: r.get::<_, i64>(1)? as u64,
+                        compartment: r.get::<_, i64>(2)? as u8,
+                        envelope: r.get(3)?,
+                    })
+                })
+                .unwrap();
+            out.extend(rows.map(Result::unwrap));
+        }
+        out
+    }
+
+    fn all_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push((p.clone(), std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every place in the files where an old record's nonce appears, and whether the old keys
+    /// can open the envelope found there.
+    fn old_ciphertext_openable(
+        dir: &std::path::Path,
+        old: &[OldRecord],
+        keys: &(Key32, Key32),
+    ) -> (usize, usize) {
+        let (mut found, mut opened) = (0, 0);
+        for (_, bytes) in all_files(dir) {
+            for rec in old {
+                let nonce = &rec.envelope[HEADER_LEN..HEADER_LEN + 24];
+                let mut from = 0;
+                while let Some(pos) = bytes[from..].windows(nonce.len()).position(|w| w == nonce) {
+                    let at = from + pos;
+                    from = at + 1;
+                    found += 1;
+                    let Some(start) = at.checked_sub(HEADER_LEN) else {
+                        continue;
+                    };
+                    let Some(candidate) = bytes.get(start..start + rec.envelope.len()) else {
+                        continue;
+                    };
+                    let key = if rec.compartment == Compartment::QuickAccess.code() {
+                        &keys.1
+                    } else {
+                        &keys.0
+                    };
+                    let binding = Binding {
+                        table: rec.table,
+                        field: "body",
+                        id: &rec.id,
+                        revision: rec.revision,
+                        compartment: rec.compartment,
+                    };
+                    if envelope::open(key, candidate, &binding).is_ok() {
+                        opened += 1;
+                    }
+                }
+            }
+        }
+        (found, opened)
+    }
+
+    fn old_record_keys(h: &Harbour) -> (Key32, Key32, Vec<String>) {
+        let mut guard = h.lock_state();
+        let db = guard.db.as_mut().unwrap();
+        let row = load_row(db.conn()).unwrap().unwrap();
+        let (_, dek) = open_dek(
+            db,
+            h.keystore(),
+            &Secret::from_text(PIN),
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
+        let qak = open_qak(db.conn(), h.keystore(), &row).unwrap();
+        let keys = VaultKeys::new(row.vault_id, row.epoch, &dek, &qak);
+        let copy = |k: &Key32| Key32::from_slice(k.expose()).unwrap();
+        (
+            copy(keys.records()),
+            copy(keys.quick().records()),
+            aliases(&row.vault_id, row.epoch).to_vec(),
+        )
+    }
+
+    fn setup() -> (tempfile::TempDir, Arc<MemoryKeyStore>, Harbour) {
+        let dir = tempfile::tempdir().unwrap();
+        let ks = Arc::new(MemoryKeyStore::new());
+        let mut config = Config::new(dir.path());
+        config.kdf = KdfProfile::Testing;
+        let clock = Arc::new(ManualClock::new("2026-11-21T03:00:00Z".parse().unwrap()));
+        let h = Harbour::open_with_clock(config, ks.clone(), clock).unwrap();
+        h.create_vault(Secret::from_text(PIN)).unwrap();
+        for i in 0..5 {
+            h.add_note(format!("note number {i}").into(), vec![])
+                .unwrap();
+        }
+        let gone = h
+            .add_note("deleted before rotation".into(), vec![])
+            .unwrap();
+        h.delete_note(&gone.id).unwrap();
+        let quick = h.add_note("quick one".into(), vec![]).unwrap();
+        h.set_note_quick_access(&quick.id, true).unwrap();
+        h.plan_add_item(crate::plan::Section::OnMyOwn, "music".into(), None, None)
+            .unwrap();
+        (dir, ks, h)
+    }
+
+    #[test]
+    fn after_rotation_no_file_holds_ciphertext_the_old_key_opens() {
+        let (dir, ks, h) = setup();
+        let (old_records, old_quick, old_aliases) = old_record_keys(&h);
+        let old = snapshot(h.lock_state().db.as_ref().unwrap().conn());
+        let keys = (old_records, old_quick);
+        // The scanner works: before rotation it finds and opens every old record.
+        let (found, opened) = old_ciphertext_openable(dir.path(), &old, &keys);
+        assert!(
+            found >= old.len() && opened >= old.len(),
+            "scanner found {found}, opened {opened}"
+        );
+
+        h.rotate_data_key(Secret::from_text(PIN)).unwrap();
+        h.lock().unwrap();
+        let (found, opened) = old_ciphertext_openable(dir.path(), &old, &keys);
+        assert_eq!(opened, 0, "old ciphertext still opens after rotation");
+        assert_eq!(found, 0, "old nonces still present after rotation");
+        // The old platform keys are gone, so old key slots can never be opened again.
+        let live = ks.aliases();
+        assert!(old_aliases.iter().all(|a| !live.contains(a)), "{live:?}");
+
+        // Everything is readable under the new key, integrity included.
+        h.unlock(Secret::from_text(PIN)).unwrap();
+        assert_eq!(h.list_notes().unwrap().len(), 6);
+        assert_eq!(
+            h.plan()
+                .unwrap()
+                .section(crate::plan::Section::OnMyOwn)
+                .items
+                .len(),
+            1
+        );
+        h.lock().unwrap();
+        assert_eq!(h.quick_access_notes().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn after_erase_nothing_is_left_and_help_still_works() {
+        let (dir, ks, h) = setup();
+        let (old_records, old_quick, _) = old_record_keys(&h);
+        let old = snapshot(h.lock_state().db.as_ref().unwrap().conn());
+        let report = h.erase_everything().unwrap();
+        assert_eq!(report.platform_keys_failed, 0);
+        assert!(report.platform_keys_deleted >= 2);
+        assert!(ks.aliases().is_empty(), "every platform key deleted");
+        let (found, opened) = old_ciphertext_openable(dir.path(), &old, &(old_records, old_quick));
+        assert_eq!((found, opened), (0, 0));
+        assert!(!dir.path().join("harbour.sqlite3").exists());
+        assert_eq!(h.vault_state().unwrap(), crate::vault::VaultState::NoVault);
+        assert!(!h.help_now(&Default::default()).unwrap().options.is_empty());
+        assert!(!h.cards(&Default::default()).unwrap().is_empty());
+        // A new vault can be made afterwards.
+        h.create_vault(Secret::from_text(PIN)).unwrap();
+        assert!(h.list_notes().unwrap().is_empty());
+    }
+
+    #[test]
+    fn rotation_needs_the_right_secret() {
+        let (_dir, _ks, h) = setup();
+        assert!(matches!(
+            h.rotate_data_key(Secret::from_text("000001")),
+            Err(Error::WrongSecret { .. })
+        ));
+        h.lock().unwrap();
+        assert_eq!(
+            h.rotate_data_key(Secret::from_text(PIN)).unwrap_err(),
+            Error::Locked
+        );
+        h.unlock(Secret::from_text(PIN)).unwrap();
+        assert_eq!(h.list_notes().unwrap().len(), 6);
+    }
+}
