@@ -13,12 +13,12 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
+use crate::atomic_file::{self, Access};
 use crate::crypto::aead;
 use crate::crypto::keys::Key32;
 
@@ -204,28 +204,8 @@ impl FileKeyStore {
         builder
             .create(dir)
             .map_err(|_| KeyStoreError::Unavailable)?;
-        let tmp = self.path.with_extension("tmp");
-        let write = || -> std::io::Result<()> {
-            let mut opts = fs::OpenOptions::new();
-            opts.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            let mut f = opts.open(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-            fs::rename(&tmp, &self.path)?;
-            if let Ok(d) = fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        };
-        write().map_err(|_| {
-            let _ = fs::remove_file(&tmp);
-            KeyStoreError::Unavailable
-        })
+        atomic_file::replace(&self.path, &[text.as_bytes()], Access::Private)
+            .map_err(|_| KeyStoreError::Unavailable)
     }
 }
 

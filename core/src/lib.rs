@@ -9,6 +9,7 @@
 //! The crate has no FFI types, no network access and no global state. Every entry point hangs
 //! off [`Harbour`], which is `Send + Sync` and meant to be called from a background thread.
 
+mod atomic_file;
 pub mod backup;
 pub mod clock;
 pub mod crypto;

@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 pub use age::AgeError;
 pub use passphrase::{check_passphrase, generate_passphrase};
 
+use crate::atomic_file::{self, Access};
 use crate::harbour::Harbour;
 use crate::secret::Secret;
 use crate::store::records::Table;
@@ -86,6 +87,13 @@ impl Harbour {
         age::encrypt(&json, &passphrase.kdf_input()?, self.scrypt_work_factor())
     }
 
+    /// As [`Harbour::export_backup`], written to `path` (readable by the owner only). The file
+    /// appears whole or not at all.
+    pub fn export_backup_to_file(&self, path: &std::path::Path, passphrase: &Secret) -> Result<()> {
+        let bytes = self.export_backup(passphrase)?;
+        Ok(atomic_file::replace(path, &[&bytes], Access::Private)?)
+    }
+
     /// Restores a backup into an unlocked vault that has nothing in it yet (typically just
     /// created on a new phone). All or nothing: a wrong passphrase, a damaged, truncated,
     /// oversized or unknown file changes nothing at all.
@@ -121,13 +129,17 @@ impl Harbour {
         path: &std::path::Path,
         passphrase: &Secret,
     ) -> Result<RestoreSummary> {
-        let len = std::fs::metadata(path)?.len();
+        use std::io::Read;
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
         if len > MAX_BACKUP_BYTES {
             return Err(Error::InvalidBackup(
                 "the file is larger than any Harbour backup",
             ));
         }
-        let bytes = std::fs::read(path)?;
+        // Read at most one byte past the limit, in case the file grew after the check.
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(MAX_BACKUP_BYTES + 1).read_to_end(&mut bytes)?;
         self.restore_backup(&bytes, passphrase)
     }
 

@@ -4,11 +4,11 @@
 //! File layout: signature length (u32, big-endian) | minisign signature | pack bytes.
 
 use std::fs;
-use std::io::Write;
 use std::path::PathBuf;
 
 use super::{MAX_PACK_BYTES, PackKind};
 use crate::Result;
+use crate::atomic_file::{self, Access};
 
 pub(crate) struct PackStore {
     dir: PathBuf,
@@ -47,22 +47,11 @@ impl PackStore {
     pub(crate) fn write(&self, kind: PackKind, pack: &[u8], signature: &[u8]) -> Result<()> {
         fs::create_dir_all(&self.dir)?;
         let path = self.dir.join(kind.file_name());
-        let tmp = path.with_extension("tmp");
-        let result = (|| -> std::io::Result<()> {
-            let mut f = fs::File::create(&tmp)?;
-            f.write_all(&(signature.len() as u32).to_be_bytes())?;
-            f.write_all(signature)?;
-            f.write_all(pack)?;
-            f.sync_all()?;
-            fs::rename(&tmp, &path)?;
-            if let Ok(d) = fs::File::open(&self.dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        Ok(result?)
+        let len = (signature.len() as u32).to_be_bytes();
+        Ok(atomic_file::replace(
+            &path,
+            &[&len, signature, pack],
+            Access::Default,
+        )?)
     }
 }
