@@ -58,6 +58,43 @@ pub enum HarbourError {
     /// A data pack was refused (bad signature, older, expired, invalid); the one in use stays.
     #[error("pack refused: {reason}")]
     PackRejected { reason: String },
+    /// The backup file could not be opened: which of these says what to tell the user.
+    #[error("backup: {problem:?}")]
+    BackupRefused { problem: BackupProblem },
+    /// The backup opened but its content cannot be restored (invalid or unknown).
+    #[error("the backup cannot be restored: {reason}")]
+    InvalidBackup { reason: String },
+    /// Restoring never mixes a backup with what is already in the vault.
+    #[error("this needs an empty vault")]
+    VaultNotEmpty,
+    /// Ask for the secret again (`reauthenticate`), then retry.
+    #[error("enter the secret again first")]
+    ReauthenticationNeeded,
+}
+
+/// Why a backup file was refused before its content was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum BackupProblem {
+    NotABackup,
+    NotPassphraseProtected,
+    WorkFactorTooHigh,
+    WrongPassphrase,
+    Damaged,
+    Truncated,
+}
+
+impl From<harbour_core::backup::AgeError> for BackupProblem {
+    fn from(e: harbour_core::backup::AgeError) -> Self {
+        use harbour_core::backup::AgeError as A;
+        match e {
+            A::NotAge => Self::NotABackup,
+            A::NotPassphrase => Self::NotPassphraseProtected,
+            A::WorkFactorTooHigh => Self::WorkFactorTooHigh,
+            A::WrongPassphrase => Self::WrongPassphrase,
+            A::Damaged => Self::Damaged,
+            A::Truncated => Self::Truncated,
+        }
+    }
 }
 
 fn secs(d: std::time::Duration) -> u64 {
@@ -106,6 +143,12 @@ impl From<CoreError> for HarbourError {
             CoreError::Pack(p) => Self::PackRejected {
                 reason: p.to_string(),
             },
+            CoreError::Backup(e) => Self::BackupRefused { problem: e.into() },
+            CoreError::InvalidBackup(reason) => Self::InvalidBackup {
+                reason: reason.to_owned(),
+            },
+            CoreError::VaultNotEmpty => Self::VaultNotEmpty,
+            CoreError::ReauthenticationNeeded => Self::ReauthenticationNeeded,
             // The core's enum is non-exhaustive; anything new is a storage-level failure
             // until this layer learns it.
             _ => Self::Storage { code: -1 },

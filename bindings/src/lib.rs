@@ -8,6 +8,7 @@
 
 uniffi::setup_scaffolding!("harbour");
 
+mod backup;
 mod directory;
 mod error;
 mod harbour;
@@ -16,6 +17,7 @@ mod library;
 mod plan;
 mod types;
 
+pub use backup::*;
 pub use directory::*;
 pub use error::HarbourError;
 pub use harbour::Harbour;

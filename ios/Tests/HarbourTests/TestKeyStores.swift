@@ -27,6 +27,12 @@ final class TableTestKeyStore: PlatformKeyStore, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         table[alias] = nil
     }
+
+    /// The aliases that still hold a key.
+    var aliases: Set<String> {
+        lock.lock(); defer { lock.unlock() }
+        return Set(table.keys)
+    }
 }
 
 struct Boom: Error {}

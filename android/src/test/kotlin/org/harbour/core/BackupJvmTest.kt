@@ -1,0 +1,84 @@
+package org.harbour.core
+
+import org.junit.Assert.assertArrayEquals
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertNotEquals
+import org.junit.Assert.assertThrows
+import org.junit.Assert.assertTrue
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+/** Backup, restore, key rotation and erase through the generated Kotlin. */
+class BackupJvmTest {
+    @get:Rule val tmp = TemporaryFolder()
+
+    private val pin = "482915".toByteArray()
+    private val passphrase = "quiet harbour light at dawn"
+
+    private fun open(dir: String, ks: PlatformKeyStore): Harbour =
+        Harbour.open(HarbourConfig(dir, "en-GB", KdfSetting.TestingOnly), ks)
+
+    @Test fun exportEraseRestoreOnAnotherDeviceKeyGivesTheSameData() {
+        val ks = AesGcmTestKeyStore()
+        val h = open(tmp.newFolder("old").absolutePath, ks)
+        h.createVault(pin.copyOf())
+        h.addNote("Breathe out slowly, Café at 4", listOf("calm"))
+        h.planAddItem(PlanSectionKind.ON_MY_OWN, "Music", null, null)
+        val notesBefore = h.listNotes()
+        val planBefore = h.plan()
+        val backup = h.exportBackup(passphrase.toByteArray())
+        assertArrayEquals("age-encryption.org/v1\n".toByteArray(), backup.copyOf(22))
+
+        val report = h.eraseEverything()
+        assertTrue(report.platformKeysDeleted > 0u)
+        assertEquals(emptySet<String>(), ks.aliases)
+        assertEquals(VaultState.NoVault, h.vaultState())
+
+        val phone = open(tmp.newFolder("new").absolutePath, AesGcmTestKeyStore())
+        phone.createVault("739164".toByteArray())
+        assertThrows(HarbourException.BackupRefused::class.java) {
+            phone.restoreBackup(backup, "not the passphrase at all".toByteArray())
+        }
+        val summary = phone.restoreBackup(backup, passphrase.toByteArray())
+        assertEquals(RestoreSummary(1u, 1u, planBefore.version.toUInt()), summary)
+        assertEquals(notesBefore, phone.listNotes())
+        assertEquals(planBefore.sections, phone.plan().sections)
+        assertThrows(HarbourException.VaultNotEmpty::class.java) {
+            phone.restoreBackup(backup, passphrase.toByteArray())
+        }
+    }
+
+    @Test fun exportNeedsAFreshUnlockAndAStrongPassphrase() {
+        val h = open(tmp.root.absolutePath, AesGcmTestKeyStore())
+        h.createVault(pin.copyOf())
+        val weak = assertThrows(HarbourException.WeakSecret::class.java) {
+            h.exportBackup("short".toByteArray())
+        }
+        assertTrue(weak.reason.isNotEmpty())
+        val generated = generateBackupPassphrase()
+        assertTrue(Regex("[2-9a-z]{5}(-[2-9a-z]{5}){4}").matches(generated))
+        checkBackupPassphrase(generated.toByteArray())
+        h.reauthenticate(pin.copyOf())
+        val file = tmp.root.resolve("plan.age")
+        h.exportBackupToFile(file.absolutePath, generated.toByteArray())
+        assertTrue(file.length() > 0)
+        assertThrows(HarbourException.WrongSecret::class.java) { h.reauthenticate("000001".toByteArray()) }
+    }
+
+    @Test fun rotationReplacesThePlatformKeysAndKeepsTheData() {
+        val ks = AesGcmTestKeyStore()
+        val h = open(tmp.root.absolutePath, ks)
+        h.createVault(pin.copyOf())
+        h.addNote("kept", emptyList())
+        val before = ks.aliases
+        h.rotateDataKey(pin.copyOf())
+        assertTrue(ks.aliases.isNotEmpty())
+        assertTrue(ks.aliases.intersect(before).isEmpty())
+        h.lock()
+        h.unlock(pin.copyOf())
+        assertEquals(listOf("kept"), h.listNotes().map { it.text })
+        assertThrows(HarbourException.WrongSecret::class.java) { h.rotateDataKey("000001".toByteArray()) }
+        assertNotEquals(emptySet<String>(), ks.aliases)
+    }
+}
