@@ -2,6 +2,7 @@
 //! `harbour --help` and the README.
 
 use harbour_core::Error;
+use harbour_core::backup::AgeError;
 
 pub const OK: u8 = 0;
 /// Anything not listed below: a file could not be written, the key store failed.
@@ -22,24 +23,26 @@ EXIT CODES:
   0  success
   1  other failure (file system, key store)
   2  bad input or usage
-  3  wrong secret
+  3  wrong secret, or wrong backup passphrase
   4  locked out after too many wrong tries: try again later
-  5  stored data or a pack tampered with, damaged, refused, or from a newer version
+  5  stored data, a pack or a backup tampered with, damaged, refused, or from a newer version
   6  not found
-  7  no vault yet, or a vault already exists";
+  7  no vault yet, a vault already exists, or (restore) the vault is not empty";
 
 pub fn for_error(e: &Error) -> u8 {
     match e {
-        Error::WrongSecret { .. } => WRONG_SECRET,
+        Error::WrongSecret { .. } | Error::Backup(AgeError::WrongPassphrase) => WRONG_SECRET,
         Error::LockedOut { .. } => LOCKED_OUT,
         Error::Tampered
         | Error::Corrupt
         | Error::NewerFormat { .. }
         | Error::DeviceKeyMissing
-        | Error::Pack(_) => TAMPERED,
+        | Error::Pack(_)
+        | Error::Backup(_)
+        | Error::InvalidBackup(_) => TAMPERED,
         Error::InvalidInput(_) | Error::WeakSecret(_) | Error::KdfParamsOutOfRange => BAD_INPUT,
         Error::NotFound(_) => NOT_FOUND,
-        Error::NoVault | Error::VaultExists | Error::Locked => VAULT_STATE,
+        Error::NoVault | Error::VaultExists | Error::Locked | Error::VaultNotEmpty => VAULT_STATE,
         _ => FAILURE,
     }
 }

@@ -3,6 +3,7 @@
 //! Every command is one process: it opens the data, unlocks if the command needs private data,
 //! does one thing, and exits (which locks again). Nothing here talks to a network.
 
+mod backup;
 mod exit;
 mod help;
 mod library;
@@ -28,8 +29,9 @@ const SECRETS_HELP: &str = "\
 SECRETS:
   The vault secret (a PIN of 6+ digits, or a passphrase of 8+ characters) is read from the
   HARBOUR_SECRET environment variable when it is set, for scripts and tests; otherwise it is
-  asked for at a prompt that does not echo. Text arguments given as '-' are read from standard
-  input, which keeps private words out of shell history.
+  asked for at a prompt that does not echo. A backup passphrase works the same way, from
+  HARBOUR_BACKUP_PASSPHRASE. Text arguments given as '-' are read from standard input, which
+  keeps private words out of shell history.
 
 FILES:
   The data directory holds only encrypted data. The device key file holds the keys that stand
@@ -95,6 +97,17 @@ enum Command {
     Triage(library::TriageArgs),
     /// Information for young people, parents and carers, friends and workers
     Info(library::InfoArgs),
+    /// Back up everything to a file you keep, or bring a backup back
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
+    /// Re-encrypt everything under a new key, so deleted notes cannot be recovered (needs the secret)
+    RotateKey,
+    /// Delete the vault for good: every note, the plan, and the keys
+    Erase {
+        /// Yes, delete everything
+        #[arg(long)]
+        yes: bool,
+    },
     /// Publisher tools: build, sign, verify, inspect and install packs; import HSDS data
     #[command(subcommand)]
     Pack(pack::PackCommand),
@@ -196,6 +209,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Triage(args) => library::triage(&ctx, args),
         Command::Info(args) => library::info(&ctx, args),
         Command::Pack(cmd) => pack::run(&ctx, cmd),
+        Command::Backup(cmd) => backup::run(&ctx, cmd),
+        Command::RotateKey => backup::rotate_key(&ctx),
+        Command::Erase { yes } => backup::erase(&ctx, yes),
         Command::LockState => {
             let state = ctx.harbour.vault_state()?;
             let kdf = match state {

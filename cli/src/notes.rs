@@ -47,12 +47,6 @@ pub enum NoteCommand {
     },
 }
 
-fn unlock(ctx: &Context) -> Result<(), CliError> {
-    let secret = prompt::secret("Secret: ")?;
-    ctx.harbour.unlock(secret)?;
-    Ok(())
-}
-
 pub fn run(ctx: &Context, cmd: NoteCommand) -> Result<(), CliError> {
     // Read text from stdin before prompting, so a prompt never swallows piped text.
     let text = match &cmd {
@@ -61,7 +55,7 @@ pub fn run(ctx: &Context, cmd: NoteCommand) -> Result<(), CliError> {
         }
         _ => None,
     };
-    unlock(ctx)?;
+    prompt::unlock(ctx)?;
     let h = &ctx.harbour;
     let resolve = |id: &str| h.resolve_note_id(id);
     match cmd {

@@ -28,7 +28,7 @@ pub fn local(t: Timestamp) -> String {
         .to_string()
 }
 
-fn print_json(v: &Value) {
+pub fn print_json(v: &Value) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 

@@ -71,11 +71,6 @@ fn section(s: &str) -> Result<Section, CliError> {
     ))
 }
 
-fn unlock(ctx: &Context) -> Result<(), CliError> {
-    ctx.harbour.unlock(prompt::secret("Secret: ")?)?;
-    Ok(())
-}
-
 fn section_json(s: &PlanSection) -> Value {
     json!({
         "section": s.section.key(),
@@ -146,7 +141,7 @@ pub fn run(ctx: &Context, cmd: PlanCommand) -> Result<(), CliError> {
         PlanCommand::Add { text, .. } => Some(prompt::text_arg(text)?),
         _ => None,
     };
-    unlock(ctx)?;
+    prompt::unlock(ctx)?;
     let h = &ctx.harbour;
     match cmd {
         PlanCommand::Show => show(ctx, &h.plan()?),
@@ -294,7 +289,7 @@ fn show_step(s: &WalkthroughStep) {
 pub fn walkthrough(ctx: &Context) -> Result<(), CliError> {
     let h = &ctx.harbour;
     println!("To start, the young person unlocks Harbour.");
-    unlock(ctx)?;
+    prompt::unlock(ctx)?;
     let first = h.begin_supported_session()?;
     println!(
         "Supported session started. Private notes are hidden until the young person ends it with their secret."
@@ -361,9 +356,7 @@ pub fn walkthrough(ctx: &Context) -> Result<(), CliError> {
     loop {
         match h.end_supported_session(prompt::secret("Secret: ")?) {
             Ok(()) => break,
-            Err(harbour_core::Error::WrongSecret { .. })
-                if std::env::var_os(prompt::SECRET_ENV).is_none() =>
-            {
+            Err(harbour_core::Error::WrongSecret { .. }) if !prompt::secret_from_env() => {
                 println!("That is not right; try again.");
             }
             Err(e) => return Err(e.into()),

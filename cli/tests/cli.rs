@@ -59,6 +59,15 @@ impl Env {
         serde_json::from_str(&self.ok(&a)).unwrap()
     }
 
+    /// Runs with `HARBOUR_BACKUP_PASSPHRASE` set.
+    fn with_passphrase(&self, secret: Option<&str>, passphrase: &str, args: &[&str]) -> Output {
+        self.cmd(secret)
+            .env("HARBOUR_BACKUP_PASSPHRASE", passphrase)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
     fn code(&self, secret: Option<&str>, args: &[&str]) -> i32 {
         self.run(secret, args).status.code().unwrap()
     }
@@ -193,7 +202,7 @@ fn exit_codes_are_distinct_and_documented() {
     for line in [
         "3  wrong secret",
         "4  locked out",
-        "5  stored data or a pack tampered",
+        "5  stored data, a pack or a backup tampered",
         "2  bad input",
         "HARBOUR_SECRET",
     ] {
@@ -249,4 +258,125 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+const PASSPHRASE: &str = "quiet harbour light at dawn";
+
+#[test]
+fn backup_export_erase_restore_and_rotate() {
+    let e = Env::init();
+    e.ok(&["note", "add", "Walk by the sea", "--tag", "outside"]);
+    e.ok(&["note", "add", "Call Sam"]);
+    e.ok(&["plan", "add", "on-my-own", "Music"]);
+    let notes = e.json(&["note", "list"]);
+    let plan = e.json(&["plan", "show"]);
+    let file = e.dir.path().join("harbour-backup.age");
+    let f = file.to_str().unwrap();
+
+    // No passphrase and no terminal; a weak passphrase: both bad input, and nothing written.
+    assert_eq!(e.code(Some(PIN), &["backup", "export", f]), 2);
+    let weak = e.with_passphrase(Some(PIN), "short", &["backup", "export", f]);
+    assert_eq!(weak.status.code(), Some(2));
+    assert!(stderr(&weak).contains("12 characters"), "{}", stderr(&weak));
+    assert!(!file.exists());
+
+    let out = e.with_passphrase(Some(PIN), PASSPHRASE, &["backup", "export", f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "a backup is readable by its owner only");
+    }
+    let again = e.with_passphrase(Some(PIN), PASSPHRASE, &["backup", "export", f]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing file is not replaced"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), bytes);
+
+    // A generated passphrase is shown once, and opens its backup.
+    let gen_file = e.dir.path().join("generated.age");
+    let generated = e.json(&[
+        "backup",
+        "export",
+        gen_file.to_str().unwrap(),
+        "--generate-passphrase",
+    ]);
+    let gen_pass = generated["passphrase"].as_str().unwrap().to_owned();
+    assert_eq!(gen_pass.len(), 29);
+
+    // Restoring into a vault that has data is refused.
+    let full = e.with_passphrase(Some(PIN), PASSPHRASE, &["backup", "restore", f]);
+    assert_eq!(full.status.code(), Some(7), "{}", stderr(&full));
+
+    assert_eq!(e.code(Some(PIN), &["erase"]), 2, "erase needs --yes");
+    assert_eq!(e.json(&["lock-state"])["state"], "locked");
+    let erased = e.json(&["erase", "--yes"]);
+    assert!(erased["platform_keys_deleted"].as_u64().unwrap() > 0);
+    assert_eq!(e.json(&["lock-state"])["state"], "no_vault");
+    e.ok(&[
+        "help-now", "--age", "15", "--area", "Torbay", "--by", "text",
+    ]);
+    e.ok(&["first-aid"]);
+
+    // A wrong passphrase leaves things as they were: no vault.
+    let wrong = e.with_passphrase(
+        Some(PIN),
+        "not the passphrase at all",
+        &["backup", "restore", f],
+    );
+    assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
+    assert_eq!(e.json(&["lock-state"])["state"], "no_vault");
+
+    // On a "new phone" (this one, after erase), with a new PIN.
+    let new_pin = "739164";
+    let restored = e.with_passphrase(
+        Some(new_pin),
+        &gen_pass,
+        &["--json", "backup", "restore", gen_file.to_str().unwrap()],
+    );
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let summary: serde_json::Value = serde_json::from_slice(&restored.stdout).unwrap();
+    assert_eq!(summary["notes"], 2);
+    let json_with = |args: &[&str]| -> serde_json::Value {
+        let out = e.run(Some(new_pin), &[&["--json"], args].concat());
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(json_with(&["note", "list"]), notes);
+    assert_eq!(json_with(&["plan", "show"])["sections"], plan["sections"]);
+
+    // Rotation keeps everything readable, and needs the right secret.
+    assert_eq!(e.code(Some(PIN), &["rotate-key"]), 3);
+    let rotated = e.run(Some(new_pin), &["rotate-key"]);
+    assert!(rotated.status.success(), "{}", stderr(&rotated));
+    assert_eq!(json_with(&["note", "list"]), notes);
+}
+
+#[test]
+fn a_damaged_backup_exits_5_and_names_no_content() {
+    let e = Env::init();
+    e.ok(&["note", "add", "QQZX private words"]);
+    let file = e.dir.path().join("b.age");
+    let f = file.to_str().unwrap();
+    assert!(
+        e.with_passphrase(Some(PIN), PASSPHRASE, &["backup", "export", f])
+            .status
+            .success()
+    );
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 20;
+    bytes[last] ^= 1;
+    std::fs::write(&file, &bytes).unwrap();
+    e.ok(&["erase", "--yes"]);
+    let out = e.with_passphrase(Some(PIN), PASSPHRASE, &["--json", "backup", "restore", f]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let err: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(err["exit_code"], 5);
+    assert!(!stderr(&out).contains("QQZX"));
+    assert_eq!(e.json(&["lock-state"])["state"], "no_vault");
 }
