@@ -156,6 +156,20 @@ impl From<&str> for UserText {
     }
 }
 
+// Backups carry the user's words as JSON strings; going through `UserText` both ways means no
+// unwiped copy is made on the way in or out.
+impl serde::Serialize for UserText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(UserText::new)
+    }
+}
+
 impl fmt::Debug for UserText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("UserText(<redacted>)")

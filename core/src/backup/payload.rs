@@ -33,8 +33,8 @@ pub(crate) struct Payload {
 #[serde(deny_unknown_fields)]
 struct NoteOut {
     id: String,
-    text: String,
-    tags: Vec<String>,
+    text: UserText,
+    tags: Vec<UserText>,
     pinned: bool,
     quick_access: bool,
     created_at: jiff::Timestamp,
@@ -45,9 +45,9 @@ struct NoteOut {
 #[serde(deny_unknown_fields)]
 struct ItemOut {
     id: String,
-    text: String,
+    text: UserText,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    contact: Option<String>,
+    contact: Option<UserText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     service_id: Option<String>,
 }
@@ -98,8 +98,8 @@ fn section_out(s: &PlanSection) -> SectionOut {
             .iter()
             .map(|i| ItemOut {
                 id: i.id.clone(),
-                text: i.text.as_str().to_owned(),
-                contact: i.contact.as_ref().map(|c| c.as_str().to_owned()),
+                text: i.text.clone(),
+                contact: i.contact.clone(),
                 service_id: i.service_id.clone(),
             })
             .collect(),
@@ -132,8 +132,8 @@ pub(crate) fn build(notes: &[Note], plan: &PlanExport, now: jiff::Timestamp) -> 
             .iter()
             .map(|n| NoteOut {
                 id: n.id.clone(),
-                text: n.text.as_str().to_owned(),
-                tags: n.tags.iter().map(|t| t.as_str().to_owned()).collect(),
+                text: n.text.clone(),
+                tags: n.tags.clone(),
                 pinned: n.pinned,
                 quick_access: n.quick_access,
                 created_at: n.created_at,
@@ -196,8 +196,8 @@ fn sections_in(list: Vec<SectionOut>, all_eight: bool) -> Result<Vec<PlanSection
             }
             let item = PlanItem {
                 id: i.id,
-                text: UserText::new(i.text),
-                contact: i.contact.map(UserText::new),
+                text: i.text,
+                contact: i.contact,
                 service_id: i.service_id,
             };
             crate::plan::check_imported_item(&item)
@@ -271,11 +271,11 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Vec<Note>, PlanExport)> {
             return Err(invalid("a note is too long or has too many tags"));
         }
         crate::notes::check_text(&n.text).map_err(|_| invalid("a note is empty"))?;
-        let tags = crate::notes::clean_tags(n.tags.into_iter().map(UserText::new).collect())
+        let tags = crate::notes::clean_tags(n.tags)
             .map_err(|_| invalid("a note has a tag that is not allowed"))?;
         notes.push(Note {
             id: n.id,
-            text: UserText::new(n.text),
+            text: n.text,
             tags,
             pinned: n.pinned,
             quick_access: n.quick_access,
