@@ -5,6 +5,7 @@
 // A harness: when set-up fails, stopping loudly is the right outcome.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod backup;
 mod directory;
 mod stats;
 
@@ -16,10 +17,10 @@ fn main() {
         directory::load_phases(20_000);
         return;
     }
-    let (runs, load_runs, queries, services) = if quick {
-        (5, 2, 50, 2_000)
+    let (runs, load_runs, queries, services, backup_runs) = if quick {
+        (5, 2, 50, 2_000, 1)
     } else {
-        (200, 20, 2_000, 20_000)
+        (200, 20, 2_000, 20_000, 7)
     };
 
     println!("## Help now (directory)\n");
@@ -54,4 +55,37 @@ fn main() {
         us(g.query.p99),
         g.query.runs
     );
+
+    println!("\n## Backup\n");
+    let b = backup::run(1_000, backup_runs);
+    println!(
+        "Vault: {} notes ({:.0} KB of text), {} plan items, {} plan versions. \
+         Backup file: {:.0} KB.\n",
+        b.notes,
+        b.text_bytes as f64 / 1e3,
+        b.plan_items,
+        b.plan_versions,
+        b.file_bytes as f64 / 1e3
+    );
+    println!("| workload | median | min | max | runs |");
+    println!("|---|---|---|---|---|");
+    for (name, s) in [
+        ("export (scrypt 2^18, JSON, encrypt)", &b.export),
+        (
+            "restore into an empty vault (scrypt 2^18, check, one transaction)",
+            &b.restore,
+        ),
+        (
+            "rotate the data key (re-encrypt everything, one transaction)",
+            &b.rotate,
+        ),
+    ] {
+        println!(
+            "| {name} | {:.0} ms | {:.0} ms | {:.0} ms | {} |",
+            ms(s.median),
+            ms(s.min),
+            ms(s.max),
+            s.runs
+        );
+    }
 }
