@@ -171,14 +171,7 @@ fn record_id_ok(id: &str) -> bool {
 }
 
 fn sections_in(list: Vec<SectionOut>, all_eight: bool) -> Result<Vec<PlanSection>> {
-    let mut out: Vec<PlanSection> = Section::ALL
-        .into_iter()
-        .map(|section| PlanSection {
-            section,
-            items: Vec::new(),
-            quick_access: false,
-        })
-        .collect();
+    let mut out = crate::plan::empty_sections();
     let mut seen = Vec::new();
     for s in list {
         let section = Section::parse(&s.section).ok_or(invalid("an unknown plan section"))?;

@@ -355,16 +355,40 @@ fn check_item(text: &str, contact: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// Reads the current sections (all eight, empty where nothing is saved).
-fn current_sections(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Vec<PlanSection>> {
-    let mut sections: Vec<PlanSection> = Section::ALL
+/// All eight sections, empty and private.
+pub(crate) fn empty_sections() -> Vec<PlanSection> {
+    Section::ALL
         .into_iter()
         .map(|section| PlanSection {
             section,
             items: Vec::new(),
             quick_access: false,
         })
-        .collect();
+        .collect()
+}
+
+/// Writes one section's current items, in the compartment its quick-access setting asks for.
+fn put_section(tx: &rusqlite::Transaction<'_>, keys: &VaultKeys, s: &PlanSection) -> Result<()> {
+    let compartment = if s.quick_access {
+        Compartment::QuickAccess
+    } else {
+        Compartment::Private
+    };
+    records::put(
+        tx,
+        keys,
+        Table::PlanSection,
+        s.section.key(),
+        compartment,
+        SECTION_SCHEMA,
+        &encode_section(&s.items),
+    )?;
+    Ok(())
+}
+
+/// Reads the current sections (all eight, empty where nothing is saved).
+fn current_sections(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Vec<PlanSection>> {
+    let mut sections = empty_sections();
     for rec in records::list(
         conn,
         records::Reader::Unlocked(keys),
@@ -478,20 +502,7 @@ impl Harbour {
                 let mut sections = current_sections(tx, keys)?;
                 let target = &mut sections[section as usize];
                 edit(target)?;
-                let compartment = if target.quick_access {
-                    Compartment::QuickAccess
-                } else {
-                    Compartment::Private
-                };
-                records::put(
-                    tx,
-                    keys,
-                    Table::PlanSection,
-                    section.key(),
-                    compartment,
-                    SECTION_SCHEMA,
-                    &encode_section(&target.items),
-                )?;
+                put_section(tx, keys, target)?;
                 let version = latest_version(tx)? + 1;
                 records::put(
                     tx,
@@ -632,20 +643,7 @@ impl Harbour {
                 .ok_or(Error::NotFound("plan version"))?;
                 let (_, sections) = decode_version(&rec)?;
                 for s in &sections {
-                    let compartment = if s.quick_access {
-                        Compartment::QuickAccess
-                    } else {
-                        Compartment::Private
-                    };
-                    records::put(
-                        tx,
-                        keys,
-                        Table::PlanSection,
-                        s.section.key(),
-                        compartment,
-                        SECTION_SCHEMA,
-                        &encode_section(&s.items),
-                    )?;
+                    put_section(tx, keys, s)?;
                 }
                 let new_version = latest_version(tx)? + 1;
                 records::put(
@@ -780,20 +778,7 @@ pub(crate) fn import(
         .iter()
         .filter(|s| !s.items.is_empty() || s.quick_access)
     {
-        let compartment = if s.quick_access {
-            Compartment::QuickAccess
-        } else {
-            Compartment::Private
-        };
-        records::put(
-            tx,
-            keys,
-            Table::PlanSection,
-            s.section.key(),
-            compartment,
-            SECTION_SCHEMA,
-            &encode_section(&s.items),
-        )?;
+        put_section(tx, keys, s)?;
     }
     for (info, sections) in &plan.versions {
         records::put(
