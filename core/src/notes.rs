@@ -92,7 +92,17 @@ fn encode(n: &Note) -> zeroize::Zeroizing<Vec<u8>> {
     w.finish()
 }
 
-fn decode(rec: &Record) -> Result<Note> {
+/// A note's fields borrowed from its decrypted record: search reads these without copying
+/// every note.
+struct View<'a> {
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    pinned: bool,
+    text: &'a str,
+    tags: Vec<&'a str>,
+}
+
+fn view(rec: &Record) -> Result<View<'_>> {
     if rec.schema != SCHEMA {
         return Err(if rec.schema > SCHEMA {
             Error::NewerFormat {
@@ -111,25 +121,49 @@ fn decode(rec: &Record) -> Result<Note> {
     let created_at = ts(r.i64()?)?;
     let updated_at = ts(r.i64()?)?;
     let pinned = r.bool()?;
-    let text = UserText::from(r.str()?);
+    let text = r.str()?;
     let count = r.u32()? as usize;
     if count > MAX_TAGS {
         return Err(Error::Tampered);
     }
     let mut tags = Vec::with_capacity(count);
     for _ in 0..count {
-        tags.push(UserText::from(r.str()?));
+        tags.push(r.str()?);
     }
     r.finish()?;
-    Ok(Note {
-        id: rec.id.clone(),
-        text,
-        tags,
-        pinned,
-        quick_access: rec.compartment == Compartment::QuickAccess,
+    Ok(View {
         created_at,
         updated_at,
+        pinned,
+        text,
+        tags,
     })
+}
+
+impl View<'_> {
+    /// Every word (folded) is in the text or in one of the tags. Words never hold whitespace,
+    /// so this is the same as searching the text and tags joined by spaces.
+    fn matches(&self, words: &[zeroize::Zeroizing<String>]) -> bool {
+        words
+            .iter()
+            .all(|w| fold::contains(self.text, w) || self.tags.iter().any(|t| fold::contains(t, w)))
+    }
+
+    fn to_note(&self, rec: &Record) -> Note {
+        Note {
+            id: rec.id.clone(),
+            text: UserText::from(self.text),
+            tags: self.tags.iter().map(|t| UserText::from(*t)).collect(),
+            pinned: self.pinned,
+            quick_access: rec.compartment == Compartment::QuickAccess,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+fn decode(rec: &Record) -> Result<Note> {
+    Ok(view(rec)?.to_note(rec))
 }
 
 fn compartment(quick: bool) -> Compartment {
@@ -235,15 +269,17 @@ impl Harbour {
     /// All notes, pinned first, then newest first.
     pub fn list_notes(&self) -> Result<Vec<Note>> {
         self.with_notes(|db, keys| {
-            let mut notes = records::list(
+            let mut notes = Vec::new();
+            records::for_each(
                 db.conn(),
                 records::Reader::Unlocked(keys),
                 Table::Note,
                 None,
-            )?
-            .iter()
-            .map(decode)
-            .collect::<Result<Vec<_>>>()?;
+                |rec| {
+                    notes.push(decode(&rec)?);
+                    Ok(())
+                },
+            )?;
             sort(&mut notes);
             Ok(notes)
         })
@@ -255,20 +291,25 @@ impl Harbour {
         if words.is_empty() {
             return Err(Error::InvalidInput("search needs at least one word"));
         }
-        let mut found: Vec<Note> = self
-            .list_notes()?
-            .into_iter()
-            .filter(|n| {
-                let mut haystack = fold::fold(&n.text);
-                for t in &n.tags {
-                    haystack.push(' ');
-                    haystack.push_str(&fold::fold(t));
-                }
-                words.iter().all(|w| haystack.contains(w.as_str()))
-            })
-            .collect();
-        sort(&mut found);
-        Ok(found)
+        self.with_notes(|db, keys| {
+            let mut found = Vec::new();
+            // One plaintext at a time; only matching notes are copied out.
+            records::for_each(
+                db.conn(),
+                records::Reader::Unlocked(keys),
+                Table::Note,
+                None,
+                |rec| {
+                    let v = view(&rec)?;
+                    if v.matches(&words) {
+                        found.push(v.to_note(&rec));
+                    }
+                    Ok(())
+                },
+            )?;
+            sort(&mut found);
+            Ok(found)
+        })
     }
 
     /// Deletes a note, then checkpoints so its ciphertext does not linger in the WAL.

@@ -54,7 +54,8 @@ fn open(keys: &VaultKeys, sealed: &[u8]) -> Result<Acc> {
 
 fn load(conn: &Connection, keys: &VaultKeys) -> Result<Acc> {
     let sealed: Vec<u8> = conn
-        .query_row("SELECT integrity FROM vault WHERE id = 1", [], |r| r.get(0))
+        .prepare_cached("SELECT integrity FROM vault WHERE id = 1")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .ok_or(Error::NoVault)?;
     open(keys, &sealed)
@@ -73,10 +74,8 @@ pub(crate) fn replace(
     for (rev, c) in old.into_iter().chain(new) {
         xor(&mut acc, &element(keys, table, id, rev, c));
     }
-    tx.execute(
-        "UPDATE vault SET integrity = ?1 WHERE id = 1",
-        [seal(keys, &acc)?],
-    )?;
+    tx.prepare_cached("UPDATE vault SET integrity = ?1 WHERE id = 1")?
+        .execute([seal(keys, &acc)?])?;
     Ok(())
 }
 

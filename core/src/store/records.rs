@@ -125,14 +125,11 @@ fn binding<'a>(table: Table, id: &'a str, revision: u64, c: Compartment) -> Bind
 
 fn current(conn: &Connection, table: Table, id: &str) -> Result<Option<(u64, Compartment)>> {
     let row: Option<(i64, i64)> = conn
-        .query_row(
-            &format!(
-                "SELECT revision, compartment FROM {} WHERE id = ?1",
-                table.name()
-            ),
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached(&format!(
+            "SELECT revision, compartment FROM {} WHERE id = ?1",
+            table.name()
+        ))?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     row.map(|(rev, c)| {
         Ok((
@@ -164,14 +161,12 @@ pub(crate) fn put(
         &binding(table, id, revision, compartment),
         plaintext,
     )?;
-    tx.execute(
-        &format!(
-            "INSERT INTO {} (id, revision, compartment, body) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(id) DO UPDATE SET revision = ?2, compartment = ?3, body = ?4",
-            table.name()
-        ),
-        params![id, revision as i64, compartment.code(), envelope],
-    )?;
+    tx.prepare_cached(&format!(
+        "INSERT INTO {} (id, revision, compartment, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET revision = ?2, compartment = ?3, body = ?4",
+        table.name()
+    ))?
+    .execute(params![id, revision as i64, compartment.code(), envelope])?;
     integrity::replace(tx, keys, table, id, old, Some((revision, compartment)))?;
     Ok(revision)
 }
@@ -186,7 +181,8 @@ pub(crate) fn delete(
     let Some(old) = current(tx, table, id)? else {
         return Ok(false);
     };
-    tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table.name()), [id])?;
+    tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table.name()))?
+        .execute([id])?;
     integrity::replace(tx, keys, table, id, Some(old), None)?;
     Ok(true)
 }
@@ -228,14 +224,11 @@ pub(crate) fn get(
     id: &str,
 ) -> Result<Option<Record>> {
     let row = conn
-        .query_row(
-            &format!(
-                "SELECT id, revision, compartment, body FROM {} WHERE id = ?1",
-                table.name()
-            ),
-            [id],
-            raw,
-        )
+        .prepare_cached(&format!(
+            "SELECT id, revision, compartment, body FROM {} WHERE id = ?1",
+            table.name()
+        ))?
+        .query_row([id], raw)
         .optional()?;
     row.map(|(id, rev, c, body)| decrypt_row(reader, table, id, rev, c, body))
         .transpose()
@@ -248,18 +241,34 @@ pub(crate) fn list(
     table: Table,
     only: Option<Compartment>,
 ) -> Result<Vec<Record>> {
+    let mut out = Vec::new();
+    for_each(conn, reader, table, only, |rec| {
+        out.push(rec);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Decrypts the records of `table` one at a time, so a caller that keeps few of them (search)
+/// never holds every plaintext at once. Stops at the first error.
+pub(crate) fn for_each(
+    conn: &Connection,
+    reader: Reader<'_>,
+    table: Table,
+    only: Option<Compartment>,
+    mut f: impl FnMut(Record) -> Result<()>,
+) -> Result<()> {
     let sql = format!(
         "SELECT id, revision, compartment, body FROM {} WHERE ?1 IS NULL OR compartment = ?1",
         table.name()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([only.map(Compartment::code)], raw)?;
-    let mut out = Vec::new();
     for row in rows {
         let (id, rev, c, body) = row?;
-        out.push(decrypt_row(reader, table, id, rev, c, body)?);
+        f(decrypt_row(reader, table, id, rev, c, body)?)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Ids starting with `prefix` (which must be lowercase hex).
