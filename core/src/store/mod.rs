@@ -219,6 +219,36 @@ pub(crate) mod tests {
         }
     }
 
+    /// .cargo/config.toml compiles SQLite without what Harbour does not use; if a build
+    /// loses those options, the library grows by a third and gains parsers for data it never
+    /// stores.
+    #[test]
+    fn sqlite_is_built_without_unused_extensions() {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut stmt = conn.prepare("PRAGMA compile_options").unwrap();
+        let options: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for absent in [
+            "ENABLE_FTS3",
+            "ENABLE_FTS5",
+            "ENABLE_RTREE",
+            "ENABLE_LOAD_EXTENSION",
+        ] {
+            assert!(
+                !options.iter().any(|o| o == absent),
+                "{absent} is compiled in"
+            );
+        }
+        assert!(options.iter().any(|o| o == "OMIT_LOAD_EXTENSION"));
+        assert!(
+            conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(x)")
+                .is_err()
+        );
+    }
+
     #[test]
     fn pragmas_are_set() {
         let dir = tempfile::tempdir().unwrap();
