@@ -52,7 +52,7 @@ val generateUniffiKotlin by tasks.registering(Exec::class) {
         "sh", "-c",
         "cargo build -p harbour-ffi --features bindgen && " +
             "target/debug/uniffi-bindgen generate --library target/debug/libharbour_ffi.so " +
-            "--language kotlin --config bindings/uniffi.toml --out-dir '${out.absolutePath}'"
+            "--language kotlin --out-dir '${out.absolutePath}'"
     )
 }
 

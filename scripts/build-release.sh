@@ -16,10 +16,14 @@ cd "$ROOT"
 ANDROID_TARGETS=(aarch64-linux-android armv7-linux-androideabi x86_64-linux-android i686-linux-android)
 IOS_TARGETS=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
 
-generate() {  # language, library, out dir
-    cargo build -q -p harbour-ffi --features bindgen --release --locked
-    "target/release/uniffi-bindgen" generate --library "$2" --language "$1" \
-        --config bindings/uniffi.toml --out-dir "$3"
+generate() {  # language, out dir
+    # uniffi reads the API from the library's symbols, which the shipped (stripped) library no
+    # longer has: generate from this machine's build with symbols kept. The API is the same on
+    # every target. bindings/uniffi.toml is found next to the crate's Cargo.toml.
+    cargo build -q -p harbour-ffi --features bindgen --bin uniffi-bindgen --locked
+    cargo build -q -p harbour-ffi --profile symbols --locked
+    target/debug/uniffi-bindgen generate --library target/symbols/libharbour_ffi.so \
+        --language "$1" --out-dir "$2" 2>/dev/null
 }
 
 case "${1:-host}" in
@@ -41,7 +45,7 @@ ios)
     done
     gen="target/uniffi-swift"
     rm -rf "$gen"
-    generate swift "target/aarch64-apple-ios/release/libharbour_ffi.a" "$gen"
+    generate swift "$gen"
     mkdir -p "$gen/headers"
     cp "$gen/harbourFFI.h" "$gen/headers/"
     cp "$gen/harbourFFI.modulemap" "$gen/headers/module.modulemap"

@@ -7,48 +7,28 @@
 # kotlin-compiler (into build/tools), and a Debian trixie root with Swift 6 (into
 # build/swift-root, about 3 GB, made once with debootstrap). See reference/toolchains.md.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/common.sh"
 cd "$ROOT"
-BUILD="$ROOT/build"
 GEN="$BUILD/generated"
-KOTLIN_VERSION=2.4.20
 # The deliberate-panic test would otherwise print a long backtrace.
 export RUST_BACKTRACE=0
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
-say() { printf '\n-- %s\n' "$*"; }
 elapsed() { local s=$1; echo "$(( $(date +%s) - s )) s"; }
-
-need_debs() {
-    local missing=()
-    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-    if [ ${#missing[@]} -gt 0 ]; then
-        say "installing Debian packages: ${missing[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-}
 
 build_library() {
     say "building libharbour_ffi.so (with the testing hooks) and generating bindings"
     cargo build -q -p harbour-ffi --features bindgen,testing --locked
     LIB_DIR="$ROOT/target/debug"
-    rm -rf "$GEN"
-    "$LIB_DIR/uniffi-bindgen" generate --library "$LIB_DIR/libharbour_ffi.so" \
-        --language kotlin --language swift --language python \
-        --config bindings/uniffi.toml --out-dir "$GEN" >/dev/null 2>&1
+    generate_bindings "$LIB_DIR/libharbour_ffi.so" "$GEN"
     ls -l "$LIB_DIR/libharbour_ffi.so" | awk '{print "   debug .so: " $5 " bytes"}'
 }
 
 run_kotlin() {
     local start; start=$(date +%s)
-    need_debs default-jre-headless libjna-java junit4
-    local kc="$BUILD/tools/kotlin/node_modules/kotlin-compiler"
-    if [ ! -x "$kc/bin/kotlinc" ]; then
-        say "installing kotlin-compiler $KOTLIN_VERSION from npm"
-        mkdir -p "$BUILD/tools/kotlin"
-        (cd "$BUILD/tools/kotlin" && npm install --no-audit --no-fund --silent "kotlin-compiler@$KOTLIN_VERSION")
-    fi
+    ensure_kotlinc
+    need_debs junit4
+    local kc="$KOTLIN_HOME"
     say "Kotlin: compiling the generated bindings and android/src/test"
     local out="$BUILD/kotlin-tests"
     rm -rf "$out"; mkdir -p "$out"

@@ -2,19 +2,10 @@
 # Runs every test Harbour has, on a fresh Debian machine, installing what the tests need.
 # This is the README's test command and what CI runs (.ci/run).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
 
 step() { printf '\n== %s\n' "$*"; }
-
-need_debs() {
-    local missing=()
-    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-    if [ ${#missing[@]} -gt 0 ]; then
-        step "installing Debian packages: ${missing[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-}
 
 # Standard tools the tests check Harbour against: minisign verifies our pack signatures;
 # age opens our backups (and makes files we must open); headless Chromium and poppler's
@@ -30,6 +21,9 @@ cargo test --workspace --locked
 
 step "generated Kotlin (JVM), Swift (Linux, Debian trixie root) and Python against the library"
 scripts/foreign-tests.sh kotlin swift python
+
+step "benchmarks, quick mode: each one runs (figures are not checked; see docs/PERFORMANCE.md)"
+scripts/bench.sh --quick
 
 echo
 echo "all tests passed"

@@ -1,91 +1,185 @@
-//! `harbour-bench`: Harbour's benchmarks. `--quick` runs every workload briefly to check that
-//! it works (CI); the full run writes the table for docs/PERFORMANCE.md. Times are never
-//! asserted: a benchmark reports, a test asserts.
+//! `harbour-bench`: Harbour's benchmarks, side by side with what a team would pick instead.
+//!
+//! Run it through `scripts/bench.sh`, which builds the SQLCipher runner and the Kotlin and
+//! Python callers and passes them in. `--quick` runs every workload briefly to check that it
+//! works (CI); the full run prints the tables and, with `--write FILE`, puts them between the
+//! markers in docs/PERFORMANCE.md. Times are never asserted: a benchmark reports, a test
+//! asserts.
+//!
+//! Profiling aids: `--store-phases N DIR` (open, unlock, list, search on a vault of N notes
+//! kept in DIR) and `--load-phases` (phases of loading a 20,000-service pack).
 
 // A harness: when set-up fails, stopping loudly is the right outcome.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod argon;
 mod backup;
 mod directory;
+mod ffi;
+mod machine;
+mod report;
+mod rss;
+mod size;
+mod sql_store;
 mod stats;
+mod store;
+mod workload;
 
-use stats::{ms, us};
+use std::path::PathBuf;
+
+use harbour_core::crypto::KdfParams;
+
+/// Where the pieces built outside this binary are; scripts/bench.sh sets them.
+struct Options {
+    quick: bool,
+    write: Option<PathBuf>,
+    sqlcipher: Option<PathBuf>,
+    kotlin: Option<String>,
+    python: Option<String>,
+    cdylib: Option<PathBuf>,
+    cdylib_symbols: Option<PathBuf>,
+}
+
+fn arg_after(flag: &str) -> Option<String> {
+    std::env::args().skip_while(|a| a != flag).nth(1)
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    if let Some(n) = arg_after("--rss-session") {
+        rss::child("session", n.parse().expect("notes"));
+        return;
+    }
+    if let Some(n) = arg_after("--rss-backup") {
+        rss::child("backup", n.parse().expect("notes"));
+        return;
+    }
+    let phases: Vec<String> = std::env::args()
+        .skip_while(|a| a != "--store-phases")
+        .skip(1)
+        .take(2)
+        .collect();
+    if let [n, dir] = phases.as_slice() {
+        store::phases(n.parse().expect("notes"), std::path::Path::new(dir));
+        return;
+    }
     if std::env::args().any(|a| a == "--load-phases") {
         directory::load_phases(20_000);
         return;
     }
-    let (runs, load_runs, queries, services, backup_runs) = if quick {
-        (5, 2, 50, 2_000, 1)
-    } else {
-        (200, 20, 2_000, 20_000, 7)
+    let options = Options {
+        quick: std::env::args().any(|a| a == "--quick"),
+        write: arg_after("--write").map(PathBuf::from),
+        sqlcipher: env("HARBOUR_BENCH_SQLCIPHER").map(PathBuf::from),
+        kotlin: env("HARBOUR_BENCH_KOTLIN"),
+        python: env("HARBOUR_BENCH_PYTHON"),
+        cdylib: env("HARBOUR_BENCH_CDYLIB").map(PathBuf::from),
+        cdylib_symbols: env("HARBOUR_BENCH_CDYLIB_SYMBOLS").map(PathBuf::from),
     };
-
-    println!("## Help now (directory)\n");
-    println!("| workload | median | min | max | p99 | runs | target |");
-    println!("|---|---|---|---|---|---|---|");
-    let b = directory::bundled(runs);
-    println!(
-        "| open + load and verify bundled pack + one query | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {} | < 2 ms |",
-        ms(b.median),
-        ms(b.min),
-        ms(b.max),
-        ms(b.p99),
-        b.runs
-    );
-    let g = directory::generated(services, load_runs, queries);
-    println!(
-        "| load {} services ({:.1} MB pack): verify, parse, validate, index | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {} | < 50 ms |",
-        g.services,
-        g.pack_bytes as f64 / 1e6,
-        ms(g.load.median),
-        ms(g.load.min),
-        ms(g.load.max),
-        ms(g.load.p99),
-        g.load.runs
-    );
-    println!(
-        "| one query over {} services | {:.1} µs | {:.1} µs | {:.1} µs | {:.1} µs | {} | p99 < 1 ms |",
-        g.services,
-        us(g.query.median),
-        us(g.query.min),
-        us(g.query.max),
-        us(g.query.p99),
-        g.query.runs
-    );
-
-    println!("\n## Backup\n");
-    let b = backup::run(1_000, backup_runs);
-    println!(
-        "Vault: {} notes ({:.0} KB of text), {} plan items, {} plan versions. \
-         Backup file: {:.0} KB.\n",
-        b.notes,
-        b.text_bytes as f64 / 1e3,
-        b.plan_items,
-        b.plan_versions,
-        b.file_bytes as f64 / 1e3
-    );
-    println!("| workload | median | min | max | runs |");
-    println!("|---|---|---|---|---|");
-    for (name, s) in [
-        ("export (scrypt 2^18, JSON, encrypt)", &b.export),
-        (
-            "restore into an empty vault (scrypt 2^18, check, one transaction)",
-            &b.restore,
-        ),
-        (
-            "rotate the data key (re-encrypt everything, one transaction)",
-            &b.rotate,
-        ),
-    ] {
-        println!(
-            "| {name} | {:.0} ms | {:.0} ms | {:.0} ms | {} |",
-            ms(s.median),
-            ms(s.min),
-            ms(s.max),
-            s.runs
-        );
+    let text = run(&options);
+    println!("{text}");
+    if let Some(path) = &options.write {
+        report::write_between_markers(path, &text);
+        eprintln!("wrote the tables into {}", path.display());
     }
+}
+
+fn run(o: &Options) -> String {
+    let mut r = report::Report::new(o.quick);
+
+    // The store: Harbour, SQLCipher, plain SQLite.
+    let sizes: &[(usize, usize)] = if o.quick {
+        &[(200, 1)]
+    } else {
+        &[(1_000, 7), (10_000, 5), (100_000, 5)]
+    };
+    eprintln!("store workloads…");
+    let sqlcipher = o
+        .sqlcipher
+        .as_ref()
+        .expect("HARBOUR_BENCH_SQLCIPHER: the SQLCipher runner (scripts/bench.sh builds it)");
+    let mut rows = Vec::new();
+    let mut sqlcipher_version = String::new();
+    for &(notes, runs) in sizes {
+        let (mut h, mut c, mut p) = (Vec::new(), Vec::new(), Vec::new());
+        for run in 0..runs {
+            // Rotate who goes first, so drift in the machine touches every engine alike.
+            for k in 0..3 {
+                match (run + k) % 3 {
+                    0 => h.push(store::harbour(notes)),
+                    1 => {
+                        let (v, t) = store::sqlcipher(sqlcipher, notes);
+                        sqlcipher_version = v;
+                        c.push(t);
+                    }
+                    _ => p.push(store::sqlite(notes)),
+                }
+            }
+        }
+        rows.push(report::StoreRows {
+            notes,
+            harbour: h,
+            sqlcipher: c,
+            sqlite: p,
+        });
+    }
+    r.store(&rows, &sqlcipher_version, &store::sqlite_version());
+
+    eprintln!("Argon2id…");
+    let params = KdfParams {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
+    r.argon(&argon::run(params, if o.quick { 1 } else { 9 }));
+
+    eprintln!("help now…");
+    let (runs, load_runs, queries, services) = if o.quick {
+        (5, 2, 50, 2_000)
+    } else {
+        (200, 20, 2_000, 20_000)
+    };
+    r.directory(
+        &directory::bundled(runs),
+        &directory::generated(services, load_runs, queries),
+    );
+
+    eprintln!("backup…");
+    r.backup(&backup::run(
+        if o.quick { 200 } else { 1_000 },
+        if o.quick { 1 } else { 7 },
+    ));
+
+    eprintln!("FFI…");
+    let ffi_runs = if o.quick { 3 } else { 50 };
+    let mut callers = vec![ffi::rust(ffi_runs)];
+    let kotlin = o
+        .kotlin
+        .as_ref()
+        .expect("HARBOUR_BENCH_KOTLIN: the Kotlin caller");
+    callers.push(ffi::foreign("Kotlin (JVM, JNA)", kotlin, ffi_runs));
+    let python = o
+        .python
+        .as_ref()
+        .expect("HARBOUR_BENCH_PYTHON: the Python caller");
+    callers.push(ffi::foreign("Python (CPython, ctypes)", python, ffi_runs));
+    r.ffi(&callers);
+
+    eprintln!("library size and memory…");
+    let cdylib = o.cdylib.as_ref().expect("HARBOUR_BENCH_CDYLIB");
+    let symbols = o
+        .cdylib_symbols
+        .as_ref()
+        .expect("HARBOUR_BENCH_CDYLIB_SYMBOLS");
+    r.size(&size::measure(cdylib, symbols));
+    let notes = if o.quick { 500 } else { 10_000 };
+    r.memory(
+        notes,
+        rss::measure("session", notes),
+        rss::measure("backup", if o.quick { 200 } else { 1_000 }),
+    );
+    r.finish()
 }

@@ -130,6 +130,13 @@ pub(crate) fn derive(params: &KdfParams, secret: &[u8], salt: &[u8]) -> Result<K
     run(&argon, params, secret, salt)
 }
 
+/// The raw Argon2id output, for checking Harbour's KDF against other implementations
+/// (benchmarks and test vectors). Same caps and memory handling as every unlock.
+pub fn derive_raw(params: &KdfParams, secret: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+    let key = derive(params, secret, salt)?;
+    Ok(Zeroizing::new(*key.expose()))
+}
+
 fn time_derive(params: &KdfParams) -> Result<Duration> {
     let started = Instant::now();
     derive(params, b"calibration", b"calibration-salt")?;
@@ -176,6 +183,24 @@ fn calibrate(target: Duration, max_memory_kib: u32) -> Result<KdfParams> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Harbour's own parameters through `derive`, against the reference C implementation:
+    /// `echo -n 'correct horse' | argon2 harbour-bench-salt -id -t 3 -k 65536 -p 1 -l 32 -r`
+    /// (Debian's argon2 20171227). harbour-bench checks the same on every run.
+    #[test]
+    fn derive_matches_the_reference_implementation() {
+        let params = KdfParams {
+            memory_kib: 65536,
+            iterations: 3,
+            parallelism: 1,
+        };
+        let out = derive_raw(&params, b"correct horse", b"harbour-bench-salt").unwrap();
+        let hex: String = out.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "cbad16ef9977276b4e16ac2fe3b454171149b31c3d9c09c92d18e79043c5fc9b"
+        );
+    }
 
     /// RFC 9106, section 5.3: the Argon2id test vector (with secret and associated data, which
     /// Harbour itself does not use, to exercise the exact implementation that `derive` calls).

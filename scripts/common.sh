@@ -1,0 +1,37 @@
+# Shared by test.sh, foreign-tests.sh and bench.sh: sourced, not run.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="$ROOT/build"
+KOTLIN_VERSION=2.4.20
+KOTLIN_HOME="$BUILD/tools/kotlin/node_modules/kotlin-compiler"
+
+say() { printf '\n-- %s\n' "$*"; }
+
+# Installs Debian packages that are not there yet.
+need_debs() {
+    local missing=()
+    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "installing Debian packages: ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+# The Kotlin compiler from the npm registry (the JVM and JNA from Debian), into build/tools.
+ensure_kotlinc() {
+    need_debs default-jre-headless libjna-java
+    if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
+        say "installing kotlin-compiler $KOTLIN_VERSION from npm"
+        mkdir -p "$BUILD/tools/kotlin"
+        (cd "$BUILD/tools/kotlin" && npm install --no-audit --no-fund --silent "kotlin-compiler@$KOTLIN_VERSION")
+    fi
+}
+
+# Generates Kotlin, Swift and Python from a library that still has its symbols, with the
+# workspace's uniffi-bindgen, built by `cargo build -p harbour-ffi --features bindgen,testing`
+# (the same features as the test library, so building it never swaps that library out).
+generate_bindings() {  # library, out dir
+    rm -rf "$2"
+    "$ROOT/target/debug/uniffi-bindgen" generate --library "$1" \
+        --language kotlin --language swift --language python --out-dir "$2" >/dev/null 2>&1
+}
