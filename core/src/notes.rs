@@ -269,16 +269,12 @@ impl Harbour {
     /// All notes, pinned first, then newest first.
     pub fn list_notes(&self) -> Result<Vec<Note>> {
         self.with_notes(|db, keys| {
-            let mut notes = Vec::new();
-            records::for_each(
+            let mut notes = records::filter_map(
                 db.conn(),
                 records::Reader::Unlocked(keys),
                 Table::Note,
                 None,
-                |rec| {
-                    notes.push(decode(&rec)?);
-                    Ok(())
-                },
+                |rec| decode(&rec).map(Some),
             )?;
             sort(&mut notes);
             Ok(notes)
@@ -292,19 +288,15 @@ impl Harbour {
             return Err(Error::InvalidInput("search needs at least one word"));
         }
         self.with_notes(|db, keys| {
-            let mut found = Vec::new();
-            // One plaintext at a time; only matching notes are copied out.
-            records::for_each(
+            // Only matching notes are copied out of their decrypted records.
+            let mut found = records::filter_map(
                 db.conn(),
                 records::Reader::Unlocked(keys),
                 Table::Note,
                 None,
                 |rec| {
                     let v = view(&rec)?;
-                    if v.matches(&words) {
-                        found.push(v.to_note(&rec));
-                    }
-                    Ok(())
+                    Ok(v.matches(&words).then(|| v.to_note(&rec)))
                 },
             )?;
             sort(&mut found);

@@ -196,3 +196,50 @@ fn marker_text_never_reaches_disk() {
     h.lock().unwrap();
     assert_absent(f.dir.path(), marker);
 }
+
+/// Listing and searching decrypt in batches split across threads: with more notes than one
+/// batch holds, every note comes back exactly once, search finds exactly the matches, and a
+/// damaged record anywhere is still a typed error.
+#[test]
+fn many_notes_list_and_search_exactly_across_batches() {
+    let f = Fixture::with_vault();
+    let h = &f.harbour;
+    let mut expected = std::collections::BTreeMap::new();
+    for i in 0..1500 {
+        let text = if i % 7 == 0 {
+            format!("{i} the sea helped")
+        } else {
+            format!("{i} a walk")
+        };
+        let n = h.add_note(text.clone().into(), vec![]).unwrap();
+        expected.insert(n.id, text);
+    }
+    let listed: std::collections::BTreeMap<_, _> = h
+        .list_notes()
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.id, n.text.as_str().to_owned()))
+        .collect();
+    assert_eq!(listed, expected);
+    let found = h.search_notes("SEA").unwrap();
+    assert_eq!(
+        found.len(),
+        expected.values().filter(|t| t.contains("sea")).count()
+    );
+    assert!(found.iter().all(|n| n.text.contains("the sea helped")));
+
+    // Damage one record in the middle of the table.
+    let conn = f.db();
+    let (id, mut body): (String, Vec<u8>) = conn
+        .query_row(
+            "SELECT id, body FROM note ORDER BY rowid LIMIT 1 OFFSET 1100",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    body[40] ^= 0x80;
+    conn.execute("UPDATE note SET body = ?1 WHERE id = ?2", (&body, &id))
+        .unwrap();
+    assert_eq!(h.list_notes().unwrap_err(), Error::Tampered);
+    assert_eq!(h.search_notes("sea").unwrap_err(), Error::Tampered);
+}

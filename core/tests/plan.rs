@@ -437,10 +437,14 @@ fn an_older_database_with_notes_upgrades_and_keeps_them() {
         .unwrap();
     f.harbour.lock().unwrap();
     {
-        // Make it look like a version-1 database: no plan tables, user_version 1.
+        // Make it look like a version-1 database: no plan tables, no integrity index,
+        // user_version 1.
         let db = f.db();
-        db.execute_batch("DROP TABLE plan_section; DROP TABLE plan_version; DROP TABLE setting; PRAGMA user_version = 1;")
-            .unwrap();
+        db.execute_batch(
+            "DROP TABLE plan_section; DROP TABLE plan_version; DROP TABLE setting;
+             DROP INDEX note_integrity; PRAGMA user_version = 1;",
+        )
+        .unwrap();
     }
     let h = f.reopen();
     h.unlock(Secret::from_text(PIN)).unwrap();

@@ -17,6 +17,7 @@ use crate::{Error, Result};
 pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/0001_vault.sql")),
     (2, include_str!("migrations/0002_plan.sql")),
+    (3, include_str!("migrations/0003_integrity_index.sql")),
 ];
 
 pub(crate) const LATEST_SCHEMA: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -247,6 +248,27 @@ pub(crate) mod tests {
             conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(x)")
                 .is_err()
         );
+    }
+
+    /// Unlock's integrity check reads only the covering index, never the encrypted bodies.
+    #[test]
+    fn the_integrity_scan_uses_the_covering_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join(DB_FILE)).unwrap();
+        for table in records::Table::ALL {
+            let plan: String = db
+                .conn()
+                .query_row(
+                    &format!(
+                        "EXPLAIN QUERY PLAN SELECT id, revision, compartment FROM {}",
+                        table.name()
+                    ),
+                    [],
+                    |r| r.get(3),
+                )
+                .unwrap();
+            assert!(plan.contains("COVERING INDEX"), "{}: {plan}", table.name());
+        }
     }
 
     #[test]

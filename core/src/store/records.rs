@@ -271,6 +271,95 @@ pub(crate) fn for_each(
     Ok(())
 }
 
+/// Rows are read and decrypted in batches of this many, so memory stays bounded.
+const BATCH: usize = 1024;
+/// A batch smaller than this is decrypted on the calling thread: starting threads would cost
+/// more than they save.
+const PARALLEL_FROM: usize = 128;
+/// Threads per batch, at most: enough for a phone's big cores.
+const MAX_THREADS: usize = 4;
+
+/// Decrypts every record of `table` (or of one compartment) and keeps what `f` returns, in
+/// table order. Each batch of rows is split across threads: listing and searching are almost
+/// all decryption, and phones have several cores. The connection is only used on the calling
+/// thread; the workers see ciphertext, keys and `f`.
+pub(crate) fn filter_map<T: Send>(
+    conn: &Connection,
+    reader: Reader<'_>,
+    table: Table,
+    only: Option<Compartment>,
+    f: impl Fn(Record) -> Result<Option<T>> + Sync,
+) -> Result<Vec<T>> {
+    let sql = format!(
+        "SELECT id, revision, compartment, body FROM {} WHERE ?1 IS NULL OR compartment = ?1",
+        table.name()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query_map([only.map(Compartment::code)], raw)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(MAX_THREADS);
+    let work = |rows: Vec<RawRow>| -> Result<Vec<T>> {
+        let mut kept = Vec::new();
+        for (id, rev, c, body) in rows {
+            if let Some(t) = f(decrypt_row(reader, table, id, rev, c, body)?)? {
+                kept.push(t);
+            }
+        }
+        Ok(kept)
+    };
+    let mut out = Vec::new();
+    loop {
+        let batch = rows
+            .by_ref()
+            .take(BATCH)
+            .collect::<rusqlite::Result<Vec<RawRow>>>()?;
+        let last = batch.len() < BATCH;
+        if threads == 1 || batch.len() < PARALLEL_FROM {
+            out.extend(work(batch)?);
+        } else {
+            for part in in_parallel(split(batch, threads), &work) {
+                out.extend(part?);
+            }
+        }
+        if last {
+            return Ok(out);
+        }
+    }
+}
+
+/// Splits `rows` into `parts` runs of nearly equal length, in order.
+fn split(mut rows: Vec<RawRow>, parts: usize) -> Vec<Vec<RawRow>> {
+    let size = rows.len().div_ceil(parts);
+    let mut out = Vec::with_capacity(parts);
+    while rows.len() > size {
+        let rest = rows.split_off(size);
+        out.push(rows);
+        rows = rest;
+    }
+    out.push(rows);
+    out
+}
+
+/// Runs `work` on each chunk, the first on this thread and the rest on scoped threads, and
+/// returns the results in order. A panic in a worker is resumed here, as if it had happened on
+/// this thread (uniffi turns it into an error at the FFI boundary).
+fn in_parallel<T: Send>(
+    chunks: Vec<Vec<RawRow>>,
+    work: &(impl Fn(Vec<RawRow>) -> Result<Vec<T>> + Sync),
+) -> Vec<Result<Vec<T>>> {
+    let mut chunks = chunks.into_iter();
+    let first = chunks.next().unwrap_or_default();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks.map(|c| s.spawn(move || work(c))).collect();
+        let mut results = vec![work(first)];
+        for h in handles {
+            results.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        results
+    })
+}
+
 /// Ids starting with `prefix` (which must be lowercase hex).
 pub(crate) fn ids_with_prefix(
     conn: &Connection,
