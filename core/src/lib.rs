@@ -16,6 +16,9 @@ pub mod crypto;
 pub mod directory;
 mod error;
 mod fold;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod harbour;
 pub mod keystore;
 pub mod library;

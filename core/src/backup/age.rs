@@ -229,7 +229,19 @@ fn parse(bytes: &[u8]) -> Result<Header<'_>> {
 /// Decrypts an age file with a passphrase. Nothing is returned unless every chunk verifies
 /// and the final chunk is marked last.
 pub fn decrypt(bytes: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    decrypt_up_to(bytes, passphrase, MAX_LOG_N)
+}
+
+/// [`decrypt`] with a lower work-factor cap (the fuzzers use one, to stay fast).
+pub(crate) fn decrypt_up_to(
+    bytes: &[u8],
+    passphrase: &[u8],
+    max_log_n: u8,
+) -> Result<Zeroizing<Vec<u8>>> {
     let h = parse(bytes)?;
+    if h.log_n > max_log_n {
+        return Err(Error::Backup(AgeError::WorkFactorTooHigh));
+    }
     if h.wrapped.len() != 16 + TAG_LEN || h.mac.len() != 32 {
         return Err(Error::Backup(AgeError::Damaged));
     }
@@ -279,7 +291,8 @@ pub fn decrypt(bytes: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
                 && c.decrypt_inout_detached(
                     &stream_nonce(i as u64, false),
                     b"",
-                    ct.to_vec().as_mut_slice().into(),
+                    // Wiped after: on success it holds a chunk of plaintext.
+                    Zeroizing::new(ct.to_vec()).as_mut_slice().into(),
                     &tag,
                 )
                 .is_ok();

@@ -8,7 +8,7 @@
 
 pub mod age;
 mod passphrase;
-mod payload;
+pub(crate) mod payload;
 
 use std::time::Duration;
 

@@ -11,7 +11,7 @@
 //! ```
 
 pub mod rotate;
-mod slot;
+pub(crate) mod slot;
 pub mod throttle;
 
 use std::time::Duration;

@@ -106,24 +106,53 @@ pub(crate) fn open_secret(
     secret: &Secret,
 ) -> Result<SlotOutcome> {
     let inner = store.unwrap(&alias(vault_id, SlotKind::Secret, epoch), blob)?;
-    let mut r = Reader::new(&inner);
-    if r.u8()? != VERSION || r.u8()? != KIND_SECRET || r.u8()? != KDF_ARGON2ID_13 {
-        return Err(Error::Tampered);
-    }
-    let params = KdfParams {
-        memory_kib: r.u32()?,
-        iterations: r.u32()?,
-        parallelism: r.u32()?,
-    };
-    // Caps before allocation: the parameters came from storage.
-    params.check()?;
-    let salt: [u8; SALT_LEN] = r.array()?;
-    let sealed = r.take(NONCE_LEN + KEY_LEN + TAG_LEN)?;
-    r.finish()?;
-    let head = &inner[..inner.len() - sealed.len()];
+    let slot = SecretSlot::parse(&inner)?;
+    open_parsed(&slot, vault_id, epoch, secret)
+}
 
-    let kek = kdf::derive(&params, &secret.kdf_input()?, &salt)?;
-    match aead::open(&kek, &slot_ad(vault_id, epoch, head), sealed) {
+/// The parts of a secret slot, as unwrapped from the platform key store.
+pub(crate) struct SecretSlot<'a> {
+    pub params: KdfParams,
+    salt: [u8; SALT_LEN],
+    /// Everything before the sealed DEK: bound as associated data.
+    head: &'a [u8],
+    sealed: &'a [u8],
+}
+
+impl<'a> SecretSlot<'a> {
+    /// Parses and checks the layout and the KDF caps, before any memory is allocated for the
+    /// KDF: the parameters came from storage.
+    pub(crate) fn parse(inner: &'a [u8]) -> Result<Self> {
+        let mut r = Reader::new(inner);
+        if r.u8()? != VERSION || r.u8()? != KIND_SECRET || r.u8()? != KDF_ARGON2ID_13 {
+            return Err(Error::Tampered);
+        }
+        let params = KdfParams {
+            memory_kib: r.u32()?,
+            iterations: r.u32()?,
+            parallelism: r.u32()?,
+        };
+        params.check()?;
+        let salt: [u8; SALT_LEN] = r.array()?;
+        let sealed = r.take(NONCE_LEN + KEY_LEN + TAG_LEN)?;
+        r.finish()?;
+        Ok(SecretSlot {
+            params,
+            salt,
+            head: &inner[..inner.len() - sealed.len()],
+            sealed,
+        })
+    }
+}
+
+pub(crate) fn open_parsed(
+    slot: &SecretSlot<'_>,
+    vault_id: &[u8; VAULT_ID_LEN],
+    epoch: u32,
+    secret: &Secret,
+) -> Result<SlotOutcome> {
+    let kek = kdf::derive(&slot.params, &secret.kdf_input()?, &slot.salt)?;
+    match aead::open(&kek, &slot_ad(vault_id, epoch, slot.head), slot.sealed) {
         Ok(dek) => Ok(SlotOutcome::Opened(Key32::from_slice(&dek)?)),
         // The platform wrap already authenticated these bytes, so a failure here means the
         // secret was wrong, not that the slot was damaged.
@@ -139,13 +168,7 @@ pub(crate) fn secret_params(
     blob: &[u8],
 ) -> Result<KdfParams> {
     let inner = store.unwrap(&alias(vault_id, SlotKind::Secret, epoch), blob)?;
-    let mut r = Reader::new(&inner);
-    r.take(3)?;
-    Ok(KdfParams {
-        memory_kib: r.u32()?,
-        iterations: r.u32()?,
-        parallelism: r.u32()?,
-    })
+    Ok(SecretSlot::parse(&inner)?.params)
 }
 
 pub(crate) fn seal_device(
