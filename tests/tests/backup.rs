@@ -342,45 +342,6 @@ fn corpus_dir() -> PathBuf {
 
 const CORPUS_PASS: &str = "corpus passphrase 1234";
 
-/// Each malformed backup is refused with its expected error, and the vault's files are
-/// byte-for-byte unchanged afterwards.
-#[test]
-fn every_malformed_backup_is_refused_and_changes_nothing() {
-    let manifest: BTreeMap<String, String> =
-        serde_json::from_slice(&std::fs::read(corpus_dir().join("manifest.json")).unwrap())
-            .unwrap();
-    assert!(manifest.len() >= 30, "the corpus needs at least 30 files");
-    // A file left in the folder but missing from the manifest would never be tried.
-    for entry in std::fs::read_dir(corpus_dir()).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        assert!(
-            name == "manifest.json" || manifest.contains_key(&name),
-            "{name} is not in the manifest"
-        );
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), Arc::new(MemoryKeyStore::new()), clock());
-    h.create_vault(Secret::from_text(PIN)).unwrap();
-    let before = hashes(dir.path());
-    for (file, expected) in &manifest {
-        let bytes = std::fs::read(corpus_dir().join(file)).unwrap();
-        let err = h
-            .restore_backup(&bytes, &Secret::from_text(CORPUS_PASS))
-            .unwrap_err();
-        let shown = format!("{err:?}");
-        assert!(
-            shown.starts_with(expected.as_str()),
-            "{file}: expected {expected}, got {shown}"
-        );
-        assert!(
-            !format!("{err}").contains("Café"),
-            "error text carries content"
-        );
-        assert_eq!(hashes(dir.path()), before, "{file} changed the vault");
-    }
-    eprintln!("malformed backups refused: {}", manifest.len());
-}
-
 /// Writes the corpus (run once with `cargo test -p harbour-tests --test backup -- --ignored`
 /// and commit the files; they are stable afterwards).
 #[test]

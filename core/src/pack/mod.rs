@@ -179,7 +179,15 @@ pub(crate) fn verify<T: DeserializeOwned + Send>(
         }
     };
     let key = key?;
-    let pack = pack?;
+    let pack = pack.map_err(|e| {
+        // Say "wrong kind" rather than "malformed" when the pack is another kind's (whose
+        // content naturally does not parse as this kind's). Only on this failure path, so a
+        // good pack is parsed once.
+        match serde_json::from_slice::<Pack<serde::de::IgnoredAny>>(bytes) {
+            Ok(other) if other.kind != kind.name() => Error::Pack(PackError::WrongKind),
+            _ => e,
+        }
+    })?;
     if pack.kind != kind.name() {
         return Err(Error::Pack(PackError::WrongKind));
     }
