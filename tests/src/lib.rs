@@ -50,3 +50,64 @@ pub fn workload_text(marker: &str, i: u64) -> String {
 pub fn workload_index(marker: &str, text: &str) -> Option<u64> {
     text.strip_prefix(&format!("{marker} note "))?.parse().ok()
 }
+
+/// Signed packs made from the fixtures, for tests that offer packs to Harbour.
+// Test support: a fixture that does not build should stop the test loudly.
+#[allow(clippy::panic)]
+pub mod packs {
+    use harbour_core::directory::build_pack;
+    use harbour_core::pack::PackKind;
+    use harbour_core::pack::minisign::signer::SecretKey;
+    use serde_json::{Value, json};
+
+    pub const DEV_KEY: &str = include_str!("../../fixtures/keys/dev-pack-key.sec");
+    pub const DIRECTORY_SOURCE: &[u8] = include_bytes!("../../fixtures/directory/source.json");
+    pub const LIBRARY_SOURCE: &[u8] = include_bytes!("../../fixtures/library/source.json");
+
+    /// A minisign signature of `bytes` by the development key.
+    pub fn sign(bytes: &[u8], comment: &str) -> Vec<u8> {
+        SecretKey::parse(DEV_KEY)
+            .and_then(|k| k.sign(bytes, comment))
+            .map(String::into_bytes)
+            .unwrap_or_else(|e| panic!("signing failed: {e}"))
+    }
+
+    /// A directory pack built from the fixture source with `edit` applied, built at `built`
+    /// (RFC 3339) and valid for `days`.
+    pub fn directory_pack(
+        version: u64,
+        built: &str,
+        days: i64,
+        edit: impl FnOnce(&mut Value),
+    ) -> Vec<u8> {
+        let mut source: Value = serde_json::from_slice(DIRECTORY_SOURCE).unwrap_or_default();
+        edit(&mut source);
+        let built: jiff::Timestamp = built.parse().unwrap_or_else(|_| panic!("bad time {built}"));
+        let expires = built
+            .checked_add(jiff::SignedDuration::from_hours(24 * days))
+            .unwrap_or_else(|_| panic!("bad duration"));
+        build_pack(
+            &serde_json::to_vec(&source).unwrap_or_default(),
+            version,
+            built,
+            expires,
+        )
+        .unwrap_or_else(|e| panic!("the fixture source does not build: {e:?}"))
+    }
+
+    /// A library pack of the fixture content with `edit` applied, valid for a year from
+    /// 2026-11-21. Built by hand, so content the builder would refuse can be made too.
+    pub fn library_pack(version: u64, edit: impl FnOnce(&mut Value)) -> Vec<u8> {
+        let mut content: Value = serde_json::from_slice(LIBRARY_SOURCE).unwrap_or_default();
+        edit(&mut content);
+        serde_json::to_vec(&json!({
+            "kind": PackKind::Library.name(),
+            "format": 1,
+            "data_version": version,
+            "built_at": "2026-11-21T00:00:00Z",
+            "expires_at": "2027-11-21T00:00:00Z",
+            "content": content,
+        }))
+        .unwrap_or_default()
+    }
+}

@@ -13,19 +13,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::directory::build_pack;
-use harbour_core::pack::PackKind;
-use harbour_core::pack::minisign::signer::SecretKey;
 use harbour_core::{Config, Error, Harbour, ManualClock, MemoryKeyStore, Secret};
 use harbour_tests::files_under;
+use harbour_tests::packs::{directory_pack, library_pack, sign};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 const PIN: &str = "482915";
 const BACKUP_PASS: &str = "corpus passphrase 1234";
-const DEV_KEY: &str = include_str!("../../fixtures/keys/dev-pack-key.sec");
-const DIRECTORY_SOURCE: &[u8] = include_bytes!("../../fixtures/directory/source.json");
-const LIBRARY_SOURCE: &[u8] = include_bytes!("../../fixtures/library/source.json");
 const NOW: &str = "2026-11-21T12:00:00Z";
 
 fn corpus(kind: &str) -> PathBuf {
@@ -191,50 +186,12 @@ fn every_malformed_input_is_refused_and_changes_nothing() {
 
 // ---- Making the corpora ----
 
-fn sign(bytes: &[u8], comment: &str) -> Vec<u8> {
-    SecretKey::parse(DEV_KEY)
-        .unwrap()
-        .sign(bytes, comment)
-        .unwrap()
-        .into_bytes()
-}
-
-fn directory_pack(version: u64, built: &str, days: i64, edit: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let mut source: Value = serde_json::from_slice(DIRECTORY_SOURCE).unwrap();
-    edit(&mut source);
-    let built = ts(built);
-    let expires = built
-        .checked_add(jiff::SignedDuration::from_hours(24 * days))
-        .unwrap();
-    build_pack(
-        &serde_json::to_vec(&source).unwrap(),
-        version,
-        built,
-        expires,
-    )
-    .unwrap()
-}
-
 /// A pack's JSON with its envelope or content edited after building (bypassing the builder's
 /// own checks, as a hostile publisher could).
 fn edited_pack(pack: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
     let mut v: Value = serde_json::from_slice(pack).unwrap();
     edit(&mut v);
     serde_json::to_vec(&v).unwrap()
-}
-
-fn library_pack(version: u64, edit: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let mut content: Value = serde_json::from_slice(LIBRARY_SOURCE).unwrap();
-    edit(&mut content);
-    serde_json::to_vec(&json!({
-        "kind": PackKind::Library.name(),
-        "format": 1,
-        "data_version": version,
-        "built_at": "2026-11-21T00:00:00Z",
-        "expires_at": "2027-11-21T00:00:00Z",
-        "content": content,
-    }))
-    .unwrap()
 }
 
 #[test]
