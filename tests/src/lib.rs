@@ -41,6 +41,9 @@ pub fn files_containing(dir: &Path, marker: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The plan section the workload edits.
+pub const WORKLOAD_SECTION: harbour_core::plan::Section = harbour_core::plan::Section::OnMyOwn;
+
 /// The text the workload writes for operation `i`.
 pub fn workload_text(marker: &str, i: u64) -> String {
     format!("{marker} note {i}")

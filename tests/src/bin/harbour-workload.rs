@@ -1,5 +1,6 @@
-//! A child process for crash and leak tests: runs a mixed workload on one vault and reports
-//! each operation on stdout *before* ("will …") and *after* it is acknowledged ("ack …"), so a
+//! A child process for crash and leak tests: runs a mixed workload on one vault — notes added,
+//! edited and deleted, plan items added and removed, the data key rotated — and reports each
+//! operation on stdout *before* ("will …") and *after* it is acknowledged ("ack …"), so a
 //! parent that SIGKILLs it knows exactly which writes must have survived.
 //!
 //! Usage: harbour-workload DATA_DIR KEY_FILE MARKER SEED [OPS]
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use harbour_core::crypto::KdfProfile;
 use harbour_core::{Config, Error, FileKeyStore, Harbour, Secret};
-use harbour_tests::workload_text;
+use harbour_tests::{WORKLOAD_SECTION, workload_index, workload_text};
 
 const PIN: &str = "482915";
 
@@ -50,27 +51,59 @@ fn main() -> Result<(), Error> {
     let base = seed.wrapping_mul(1_000_000);
     let _ = writeln!(out, "ready");
     let _ = out.flush();
+    let plan_items = |h: &Harbour| -> Result<Vec<u64>, Error> {
+        Ok(h.plan()?
+            .section(WORKLOAD_SECTION)
+            .items
+            .iter()
+            .filter_map(|item| workload_index(marker, &item.text))
+            .collect())
+    };
     for step in 0..ops {
         let i = base + step;
-        let roll = rng.next() % 10;
-        if ids.is_empty() || roll < 5 {
+        let roll = rng.next() % 100;
+        if ids.is_empty() || roll < 40 {
             let _ = writeln!(out, "will add {i}");
             let _ = out.flush();
             let note = h.add_note(workload_text(marker, i).into(), vec![])?;
             let _ = writeln!(out, "ack add {i} {}", note.id);
             ids.push(note.id);
-        } else if roll < 8 {
+        } else if roll < 65 {
             let id = ids[(rng.next() % ids.len() as u64) as usize].clone();
             let _ = writeln!(out, "will edit {id} {i}");
             let _ = out.flush();
             h.edit_note(&id, workload_text(marker, i).into())?;
             let _ = writeln!(out, "ack edit {id} {i}");
-        } else {
+        } else if roll < 80 {
             let id = ids.swap_remove((rng.next() % ids.len() as u64) as usize);
             let _ = writeln!(out, "will delete {id}");
             let _ = out.flush();
             h.delete_note(&id)?;
             let _ = writeln!(out, "ack delete {id}");
+        } else if roll < 95 {
+            let items = plan_items(&h)?;
+            if items.len() < 30 && (items.is_empty() || roll < 90) {
+                let _ = writeln!(out, "will plan-add {i}");
+                let _ = out.flush();
+                h.plan_add_item(
+                    WORKLOAD_SECTION,
+                    workload_text(marker, i).into(),
+                    None,
+                    None,
+                )?;
+                let _ = writeln!(out, "ack plan-add {i}");
+            } else {
+                let at = (rng.next() % items.len() as u64) as usize;
+                let _ = writeln!(out, "will plan-remove {}", items[at]);
+                let _ = out.flush();
+                h.plan_remove_item(WORKLOAD_SECTION, at)?;
+                let _ = writeln!(out, "ack plan-remove {}", items[at]);
+            }
+        } else {
+            let _ = writeln!(out, "will rotate");
+            let _ = out.flush();
+            h.rotate_data_key(Secret::from_text(PIN))?;
+            let _ = writeln!(out, "ack rotate");
         }
         let _ = out.flush();
         if step % 25 == 24 {
