@@ -111,6 +111,8 @@ impl From<rusqlite::Error> for Error {
             Some(e) => match e.code {
                 ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => Error::Corrupt,
                 ErrorCode::DiskFull => Error::StorageFull,
+                // The shared-memory index could not grow: on a phone, a full disk.
+                _ if e.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE => Error::StorageFull,
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::Busy,
                 _ => Error::Storage(e.extended_code),
             },
