@@ -380,3 +380,79 @@ fn a_damaged_backup_exits_5_and_names_no_content() {
     assert!(!stderr(&out).contains("QQZX"));
     assert_eq!(e.json(&["lock-state"])["state"], "no_vault");
 }
+
+const LEAK_MARKER: &str = "LEAKMARK-77c1";
+
+/// The CLI: successes and failures with the words in the input; nothing on stderr, in any
+/// exit message or JSON error, repeats them.
+#[test]
+fn the_cli_never_repeats_the_words_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let harbour = |args: &[&str], secret: &str| {
+        Command::new(env!("CARGO_BIN_EXE_harbour"))
+            .env_clear()
+            .env("HARBOUR_DATA_DIR", dir.path().join("data"))
+            .env("HARBOUR_DEVICE_KEY", dir.path().join("device.key"))
+            .env("HARBOUR_KDF", "testing")
+            .env("HARBOUR_SECRET", secret)
+            .env(
+                "HARBOUR_BACKUP_PASSPHRASE",
+                format!("{LEAK_MARKER} passphrase words"),
+            )
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let long = format!("{LEAK_MARKER} {}", "x".repeat(300_000));
+    let tag = format!("{LEAK_MARKER}{}", "t".repeat(40));
+    let backup = dir.path().join("b.age");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["init"], "482915"),
+        (vec!["note", "add", LEAK_MARKER], "482915"),
+        (vec!["--json", "note", "add", LEAK_MARKER], "482915"),
+        (vec!["note", "add", "ok", "--tag", &tag], "482915"),
+        (vec!["note", "search", LEAK_MARKER], "482915"),
+        (vec!["note", "show", LEAK_MARKER], "482915"),
+        (vec!["plan", "add", "warning-signs", LEAK_MARKER], "482915"),
+        (vec!["plan", "add", LEAK_MARKER, "text"], "482915"),
+        (vec!["note", "list"], "000001"),
+        (vec!["--json", "note", "list"], "000001"),
+        (vec!["backup", "export", backup.to_str().unwrap()], "482915"),
+        (
+            vec!["backup", "restore", backup.to_str().unwrap()],
+            "482915",
+        ),
+        (vec!["help-now", "--area", LEAK_MARKER], "482915"),
+        (vec!["services", "show", LEAK_MARKER], "482915"),
+    ];
+    for (args, secret) in &cases {
+        let out = harbour(args, secret);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains(LEAK_MARKER),
+            "{args:?} put the words on stderr: {stderr}"
+        );
+    }
+    // Too long for an argument: through standard input, refused.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_harbour"))
+        .env_clear()
+        .env("HARBOUR_DATA_DIR", dir.path().join("data"))
+        .env("HARBOUR_DEVICE_KEY", dir.path().join("device.key"))
+        .env("HARBOUR_KDF", "testing")
+        .env("HARBOUR_SECRET", "482915")
+        .args(["note", "add", "-"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(long.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(LEAK_MARKER));
+}

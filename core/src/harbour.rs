@@ -183,7 +183,11 @@ impl Harbour {
         let mut guard = self.lock_state();
         let state = &mut *guard;
         match (state.db.as_mut(), state.keys.as_ref()) {
-            (Some(db), Some(keys)) => f(db, keys),
+            (Some(db), Some(keys)) => {
+                let out = f(db, keys);
+                crate::stack::scrub();
+                out
+            }
             _ if self.db_path().exists() => Err(Error::Locked),
             _ => Err(Error::NoVault),
         }
@@ -199,22 +203,26 @@ impl Harbour {
 
     /// Creates the vault and leaves it unlocked.
     pub fn create_vault(&self, secret: Secret) -> Result<()> {
-        let mut guard = self.lock_state();
-        let db = self.database(&mut guard, true)?.ok_or(Error::NoVault)?;
-        let keys = vault::create(db, self.keystore(), &secret, &self.config.kdf)?;
-        guard.keys = Some(keys);
-        guard.authenticated_at = Some(self.now());
-        Ok(())
+        crate::stack::scrubbed(|| {
+            let mut guard = self.lock_state();
+            let db = self.database(&mut guard, true)?.ok_or(Error::NoVault)?;
+            let keys = vault::create(db, self.keystore(), &secret, &self.config.kdf)?;
+            guard.keys = Some(keys);
+            guard.authenticated_at = Some(self.now());
+            Ok(())
+        })
     }
 
     pub fn unlock(&self, secret: Secret) -> Result<()> {
-        let mut guard = self.lock_state();
-        let now = self.now();
-        let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
-        let keys = vault::unlock(db, self.keystore(), &secret, now)?;
-        guard.keys = Some(keys);
-        guard.authenticated_at = Some(now);
-        Ok(())
+        crate::stack::scrubbed(|| {
+            let mut guard = self.lock_state();
+            let now = self.now();
+            let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
+            let keys = vault::unlock(db, self.keystore(), &secret, now)?;
+            guard.keys = Some(keys);
+            guard.authenticated_at = Some(now);
+            Ok(())
+        })
     }
 
     /// Drops and wipes every key at once, and checkpoints the WAL. Ends a supported session
@@ -236,10 +244,12 @@ impl Harbour {
 
     /// Re-wraps the data key under a new secret. No record is re-encrypted.
     pub fn change_secret(&self, current: Secret, new: Secret) -> Result<()> {
-        let mut guard = self.lock_state();
-        let now = self.now();
-        let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
-        vault::change_secret(db, self.keystore(), &current, &new, &self.config.kdf, now)
+        crate::stack::scrubbed(|| {
+            let mut guard = self.lock_state();
+            let now = self.now();
+            let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
+            vault::change_secret(db, self.keystore(), &current, &new, &self.config.kdf, now)
+        })
     }
 
     /// The Argon2id parameters the current secret slot uses.

@@ -26,6 +26,7 @@ pub mod notes;
 pub mod pack;
 pub mod plan;
 pub mod secret;
+mod stack;
 mod store;
 pub mod vault;
 pub mod walkthrough;

@@ -337,28 +337,30 @@ impl Harbour {
     /// Notes the user marked quick access, readable with no secret (through the device key).
     /// Refused during a supported session, like every notes call.
     pub fn quick_access_notes(&self) -> Result<Vec<Note>> {
-        if self.session_active() {
-            return Err(Error::SessionActive);
-        }
-        let mut guard = self.lock_state();
-        let Some(db) = self.database(&mut guard, false)? else {
-            return Ok(Vec::new());
-        };
-        if vault::load_row(db.conn())?.is_none() {
-            return Ok(Vec::new());
-        }
-        let quick = vault::quick_keys(db.conn(), self.keystore())?;
-        let mut notes = records::list(
-            db.conn(),
-            records::Reader::Quick(&quick),
-            Table::Note,
-            Some(Compartment::QuickAccess),
-        )?
-        .iter()
-        .map(decode)
-        .collect::<Result<Vec<_>>>()?;
-        sort(&mut notes);
-        Ok(notes)
+        crate::stack::scrubbed(|| {
+            if self.session_active() {
+                return Err(Error::SessionActive);
+            }
+            let mut guard = self.lock_state();
+            let Some(db) = self.database(&mut guard, false)? else {
+                return Ok(Vec::new());
+            };
+            if vault::load_row(db.conn())?.is_none() {
+                return Ok(Vec::new());
+            }
+            let quick = vault::quick_keys(db.conn(), self.keystore())?;
+            let mut notes = records::list(
+                db.conn(),
+                records::Reader::Quick(&quick),
+                Table::Note,
+                Some(Compartment::QuickAccess),
+            )?
+            .iter()
+            .map(decode)
+            .collect::<Result<Vec<_>>>()?;
+            sort(&mut notes);
+            Ok(notes)
+        })
     }
 }
 

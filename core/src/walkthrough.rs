@@ -153,14 +153,16 @@ impl Harbour {
     /// Ends the session. Needs the young person's secret (counted like an unlock); after it,
     /// notes show again.
     pub fn end_supported_session(&self, secret: Secret) -> Result<()> {
-        let mut guard = self.lock_state();
-        if guard.session.is_none() {
-            return Ok(());
-        }
-        let now = self.now();
-        let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
-        vault::check_secret(db, self.keystore(), &secret, now)?;
-        guard.session = None;
-        Ok(())
+        crate::stack::scrubbed(|| {
+            let mut guard = self.lock_state();
+            if guard.session.is_none() {
+                return Ok(());
+            }
+            let now = self.now();
+            let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
+            vault::check_secret(db, self.keystore(), &secret, now)?;
+            guard.session = None;
+            Ok(())
+        })
     }
 }

@@ -40,15 +40,17 @@ pub struct RestoreSummary {
 impl Harbour {
     /// Enters the secret again, for actions that need a fresh unlock (export).
     pub fn reauthenticate(&self, secret: Secret) -> Result<()> {
-        let mut guard = self.lock_state();
-        if guard.keys.is_none() {
-            return Err(Error::Locked);
-        }
-        let now = self.now();
-        let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
-        crate::vault::check_secret(db, self.keystore(), &secret, now)?;
-        guard.authenticated_at = Some(now);
-        Ok(())
+        crate::stack::scrubbed(|| {
+            let mut guard = self.lock_state();
+            if guard.keys.is_none() {
+                return Err(Error::Locked);
+            }
+            let now = self.now();
+            let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
+            crate::vault::check_secret(db, self.keystore(), &secret, now)?;
+            guard.authenticated_at = Some(now);
+            Ok(())
+        })
     }
 
     fn scrypt_work_factor(&self) -> u8 {
@@ -63,28 +65,30 @@ impl Harbour {
     /// The whole vault as an age file protected by `passphrase` (checked for strength). Needs
     /// the secret to have been entered in the last five minutes, and no supported session.
     pub fn export_backup(&self, passphrase: &Secret) -> Result<Vec<u8>> {
-        check_passphrase(passphrase)?;
-        let now = self.now();
-        let fresh = self.lock_state().authenticated_at.is_some_and(|t| {
-            now.duration_since(t)
-                <= jiff::SignedDuration::try_from(REAUTH_WINDOW).unwrap_or_default()
-        });
-        if !fresh {
-            return Err(Error::ReauthenticationNeeded);
-        }
-        let json = self.with_notes(|db, keys| {
-            let notes = crate::notes::export(db.conn(), keys)?;
-            let plan = crate::plan::export(db.conn(), keys)?;
-            let p = payload::build(&notes, &plan, now);
-            // Sized up front so the buffer holding every note rarely moves (a move would leave
-            // an unwiped copy behind).
-            let estimate = notes.iter().map(|n| n.text.len() + 256).sum::<usize>() + 64 * 1024;
-            let mut out = Zeroizing::new(Vec::with_capacity(estimate * 2));
-            serde_json::to_writer(&mut *out, &p)
-                .map_err(|_| Error::InvalidInput("the backup could not be written"))?;
-            Ok(out)
-        })?;
-        age::encrypt(&json, &passphrase.kdf_input()?, self.scrypt_work_factor())
+        crate::stack::scrubbed(|| {
+            check_passphrase(passphrase)?;
+            let now = self.now();
+            let fresh = self.lock_state().authenticated_at.is_some_and(|t| {
+                now.duration_since(t)
+                    <= jiff::SignedDuration::try_from(REAUTH_WINDOW).unwrap_or_default()
+            });
+            if !fresh {
+                return Err(Error::ReauthenticationNeeded);
+            }
+            let json = self.with_notes(|db, keys| {
+                let notes = crate::notes::export(db.conn(), keys)?;
+                let plan = crate::plan::export(db.conn(), keys)?;
+                let p = payload::build(&notes, &plan, now);
+                // Sized up front so the buffer holding every note rarely moves (a move would leave
+                // an unwiped copy behind).
+                let estimate = notes.iter().map(|n| n.text.len() + 256).sum::<usize>() + 64 * 1024;
+                let mut out = Zeroizing::new(Vec::with_capacity(estimate * 2));
+                serde_json::to_writer(&mut *out, &p)
+                    .map_err(|_| Error::InvalidInput("the backup could not be written"))?;
+                Ok(out)
+            })?;
+            age::encrypt(&json, &passphrase.kdf_input()?, self.scrypt_work_factor())
+        })
     }
 
     /// As [`Harbour::export_backup`], written to `path` (readable by the owner only). The file
@@ -98,28 +102,30 @@ impl Harbour {
     /// created on a new phone). All or nothing: a wrong passphrase, a damaged, truncated,
     /// oversized or unknown file changes nothing at all.
     pub fn restore_backup(&self, bytes: &[u8], passphrase: &Secret) -> Result<RestoreSummary> {
-        if bytes.len() as u64 > MAX_BACKUP_BYTES {
-            return Err(Error::InvalidBackup(
-                "the file is larger than any Harbour backup",
-            ));
-        }
-        // Refuse early, before the slow passphrase work, if the vault is not ready.
-        self.with_notes(|db, _| ensure_empty(db.conn()))?;
-        let json = age::decrypt(bytes, &passphrase.kdf_input()?)?;
-        let (notes, plan) = payload::parse(&json)?;
-        self.with_notes(|db, keys| {
-            db.write(|tx| {
-                ensure_empty(tx)?;
-                for n in &notes {
-                    crate::notes::import(tx, keys, n)?;
-                }
-                crate::plan::import(tx, keys, &plan)
+        crate::stack::scrubbed(|| {
+            if bytes.len() as u64 > MAX_BACKUP_BYTES {
+                return Err(Error::InvalidBackup(
+                    "the file is larger than any Harbour backup",
+                ));
+            }
+            // Refuse early, before the slow passphrase work, if the vault is not ready.
+            self.with_notes(|db, _| ensure_empty(db.conn()))?;
+            let json = age::decrypt(bytes, &passphrase.kdf_input()?)?;
+            let (notes, plan) = payload::parse(&json)?;
+            self.with_notes(|db, keys| {
+                db.write(|tx| {
+                    ensure_empty(tx)?;
+                    for n in &notes {
+                        crate::notes::import(tx, keys, n)?;
+                    }
+                    crate::plan::import(tx, keys, &plan)
+                })
+            })?;
+            Ok(RestoreSummary {
+                notes: notes.len(),
+                plan_items: plan.sections.iter().map(|s| s.items.len()).sum(),
+                plan_versions: plan.versions.len(),
             })
-        })?;
-        Ok(RestoreSummary {
-            notes: notes.len(),
-            plan_items: plan.sections.iter().map(|s| s.items.len()).sum(),
-            plan_versions: plan.versions.len(),
         })
     }
 

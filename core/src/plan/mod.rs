@@ -710,35 +710,37 @@ pub struct QuickAccess {
 impl Harbour {
     /// Quick-access plan sections and notes, read through the device-only key: no secret.
     pub fn quick_access(&self) -> Result<QuickAccess> {
-        let notes = match self.quick_access_notes() {
-            Err(Error::SessionActive) => Vec::new(),
-            other => other?,
-        };
-        let mut guard = self.lock_state();
-        let Some(db) = self.database(&mut guard, false)? else {
-            return Ok(QuickAccess {
-                sections: Vec::new(),
-                notes,
-            });
-        };
-        if crate::vault::load_row(db.conn())?.is_none() {
-            return Ok(QuickAccess {
-                sections: Vec::new(),
-                notes,
-            });
-        }
-        let quick = crate::vault::quick_keys(db.conn(), self.keystore())?;
-        let mut sections = records::list(
-            db.conn(),
-            records::Reader::Quick(&quick),
-            Table::PlanSection,
-            Some(Compartment::QuickAccess),
-        )?
-        .iter()
-        .map(decode_section)
-        .collect::<Result<Vec<_>>>()?;
-        sections.sort_by_key(|s| s.section);
-        Ok(QuickAccess { sections, notes })
+        crate::stack::scrubbed(|| {
+            let notes = match self.quick_access_notes() {
+                Err(Error::SessionActive) => Vec::new(),
+                other => other?,
+            };
+            let mut guard = self.lock_state();
+            let Some(db) = self.database(&mut guard, false)? else {
+                return Ok(QuickAccess {
+                    sections: Vec::new(),
+                    notes,
+                });
+            };
+            if crate::vault::load_row(db.conn())?.is_none() {
+                return Ok(QuickAccess {
+                    sections: Vec::new(),
+                    notes,
+                });
+            }
+            let quick = crate::vault::quick_keys(db.conn(), self.keystore())?;
+            let mut sections = records::list(
+                db.conn(),
+                records::Reader::Quick(&quick),
+                Table::PlanSection,
+                Some(Compartment::QuickAccess),
+            )?
+            .iter()
+            .map(decode_section)
+            .collect::<Result<Vec<_>>>()?;
+            sections.sort_by_key(|s| s.section);
+            Ok(QuickAccess { sections, notes })
+        })
     }
 }
 

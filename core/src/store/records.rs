@@ -351,7 +351,16 @@ fn in_parallel<T: Send>(
     let mut chunks = chunks.into_iter();
     let first = chunks.next().unwrap_or_default();
     std::thread::scope(|s| {
-        let handles: Vec<_> = chunks.map(|c| s.spawn(move || work(c))).collect();
+        let handles: Vec<_> = chunks
+            .map(|c| {
+                s.spawn(move || {
+                    let out = work(c);
+                    // Thread stacks are kept for reuse by the C library, unwiped.
+                    crate::stack::scrub();
+                    out
+                })
+            })
+            .collect();
         let mut results = vec![work(first)];
         for h in handles {
             results.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));

@@ -97,19 +97,21 @@ impl Harbour {
     /// the old platform keys. Use after deleting notes so their text cannot be recovered from
     /// free pages, the WAL or flash. Needs the secret (the new key slot is sealed with it).
     pub fn rotate_data_key(&self, secret: Secret) -> Result<()> {
-        let mut guard = self.lock_state();
-        if guard.keys.is_none() {
-            return Err(Error::Locked);
-        }
-        if guard.session.is_some() {
-            return Err(Error::SessionActive);
-        }
-        let now = self.now();
-        let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
-        let keys = rotate(db, self.keystore(), &secret, &self.config().kdf, now)?;
-        guard.keys = Some(keys);
-        guard.authenticated_at = Some(now);
-        Ok(())
+        crate::stack::scrubbed(|| {
+            let mut guard = self.lock_state();
+            if guard.keys.is_none() {
+                return Err(Error::Locked);
+            }
+            if guard.session.is_some() {
+                return Err(Error::SessionActive);
+            }
+            let now = self.now();
+            let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
+            let keys = rotate(db, self.keystore(), &secret, &self.config().kdf, now)?;
+            guard.keys = Some(keys);
+            guard.authenticated_at = Some(now);
+            Ok(())
+        })
     }
 
     /// Deletes every platform key, overwrites the key slots, and deletes the database files.
