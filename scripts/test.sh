@@ -16,6 +16,10 @@ step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "dependencies: no network crates, no known-vulnerable versions, allowed licences and sources"
+command -v cargo-deny >/dev/null || cargo install cargo-deny --locked -q
+cargo deny --offline check bans licenses sources
+
 step "Rust tests (core, CLI, end to end)"
 cargo test --workspace --locked
 
