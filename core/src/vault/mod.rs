@@ -1,6 +1,6 @@
 //! The vault lifecycle: create, unlock, lock, change secret, state.
 //!
-//! Key hierarchy (see `DESIGN.md`, "Keys and encryption"):
+//! Key hierarchy (see `docs/DESIGN.md`, "Keys and encryption"):
 //!
 //! ```text
 //! secret ──Argon2id──▶ KEK ─┐
