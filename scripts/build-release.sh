@@ -57,6 +57,7 @@ ios)
         -library target/aarch64-apple-ios/release/libharbour_ffi.a -headers "$gen/headers" \
         -library target/ios-sim/libharbour_ffi.a -headers "$gen/headers" \
         -output ios/HarbourFFI.xcframework
+    mkdir -p ios/Sources/Harbour
     cp "$gen/Harbour.swift" ios/Sources/Harbour/Harbour.swift
     ;;
 host)

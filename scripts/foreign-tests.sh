@@ -70,6 +70,8 @@ run_swift() {
     # Keep .build between runs on this machine; replace everything else.
     find "$pkg" -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} +
     cp -r ios/Package.swift ios/Sources ios/Tests "$pkg/"
+    # Sources/Harbour holds only the generated file, so a fresh clone has no such folder.
+    mkdir -p "$pkg/Sources/Harbour"
     cp "$GEN/Harbour.swift" "$pkg/Sources/Harbour/Harbour.swift"
     mkdir -p "$pkg/Sources/harbourFFI/include"
     cp "$GEN/harbourFFI.h" "$pkg/Sources/harbourFFI/include/harbourFFI.h"
