@@ -308,7 +308,7 @@ fn hsds_import_writes_a_review_file() {
     let review: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(
         review["services"][0]["channels"][0]["value"],
-        "01234 234567"
+        "00000 000000"
     );
     let bad = d.path().join("bad.json");
     std::fs::write(&bad, br#"{"id": "x", "name": "y"}"#).unwrap();

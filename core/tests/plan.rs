@@ -28,7 +28,7 @@ fn sections_items_order_and_validation() {
     h.plan_add_item(
         Section::PeopleToAsk,
         "Sam".into(),
-        Some("text 07700 900000".into()),
+        Some("text Sam, number saved in my phone".into()),
         None,
     )
     .unwrap();
@@ -78,7 +78,7 @@ fn sections_items_order_and_validation() {
             .as_ref()
             .unwrap()
             .as_str(),
-        "text 07700 900000"
+        "text Sam, number saved in my phone"
     );
     // Locked: nothing.
     h.lock().unwrap();

@@ -577,7 +577,7 @@ fn hsds_import_of_the_real_example() {
         .iter()
         .find(|c| c.kind == ChannelKind::Call)
         .unwrap();
-    assert_eq!(call.value.as_deref(), Some("01234 234567"));
+    assert_eq!(call.value.as_deref(), Some("00000 000000"));
     for field in [
         "service[0].fees_description",
         "service[0].service_at_locations",

@@ -8,7 +8,7 @@ use crate::secret::Secret;
 use crate::{Error, Result};
 
 /// No 0/o, 1/l/i: nothing that is easy to misread when copied from a screen to paper.
-const ALPHABET: &[u8; 32] = b"23456789abcdefghjkmnpqrstuvwxyz!";
+const ALPHABET: &[u8; 31] = b"23456789abcdefghjkmnpqrstuvwxyz";
 const GROUPS: usize = 5;
 const GROUP_LEN: usize = 5;
 
@@ -24,10 +24,9 @@ pub fn generate_passphrase() -> Result<Zeroizing<String>> {
         let mut n = 0;
         while n < GROUP_LEN {
             fill_random(&mut byte)?;
-            // Rejection sampling over the 31 letters and digits keeps every character equally
-            // likely (the alphabet's last entry is a sentinel and is never used).
+            // Rejection sampling over five bits keeps every character equally likely.
             let v = usize::from(byte[0] & 0x1f);
-            if v < 31 {
+            if v < ALPHABET.len() {
                 out.push(char::from(ALPHABET[v]));
                 n += 1;
             }
