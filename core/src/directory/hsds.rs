@@ -177,6 +177,21 @@ fn slug(name: &str, uuid: &str) -> String {
 }
 
 /// HSDS numbers are free text; Harbour keeps UK numbers in national form, digits and spaces.
+/// A channel with only what HSDS tells us; the rest is for the publisher to add on review.
+fn channel(kind: ChannelKind, value: String, response: Response) -> Channel {
+    Channel {
+        kind,
+        value: Some(value),
+        keywords: Vec::new(),
+        instructions: None,
+        response,
+        response_note: None,
+        hours: None,
+        locations: Vec::new(),
+        checked_by: None,
+    }
+}
+
 fn clean_number(raw: &str) -> Option<String> {
     let s = raw.trim().trim_matches(|c| c == '"' || c == '\'');
     let s = s
@@ -353,45 +368,26 @@ fn import_service(
                     "{pp}: check {number} against the provider's own page before it ships"
                 ));
                 channels.push(Channel {
-                    kind,
-                    value: Some(number),
-                    keywords: Vec::new(),
                     instructions: opt_str(po, "description", &pp, &mut errors).map(str::to_owned),
-                    response: Response::Live,
-                    response_note: None,
-                    hours: None,
-                    locations: Vec::new(),
-                    checked_by: None,
+                    ..channel(kind, number, Response::Live)
                 });
             }
         }
         Some(_) => errors.push(format!("{path}.phones: expected an array")),
     }
     if let Some(url) = opt_str(o, "url", path, &mut errors) {
-        channels.push(Channel {
-            kind: ChannelKind::Web,
-            value: Some(strip_scheme(url)),
-            keywords: Vec::new(),
-            instructions: None,
-            response: Response::RepliesLater,
-            response_note: None,
-            hours: None,
-            locations: Vec::new(),
-            checked_by: None,
-        });
+        channels.push(channel(
+            ChannelKind::Web,
+            strip_scheme(url),
+            Response::RepliesLater,
+        ));
     }
     if let Some(email) = opt_str(o, "email", path, &mut errors) {
-        channels.push(Channel {
-            kind: ChannelKind::Email,
-            value: Some(email.trim().to_owned()),
-            keywords: Vec::new(),
-            instructions: None,
-            response: Response::RepliesLater,
-            response_note: None,
-            hours: None,
-            locations: Vec::new(),
-            checked_by: None,
-        });
+        channels.push(channel(
+            ChannelKind::Email,
+            email.trim().to_owned(),
+            Response::RepliesLater,
+        ));
     }
 
     let hours = match o.get("schedules") {

@@ -265,20 +265,14 @@ pub fn build_pack(
     built_at: jiff::Timestamp,
     expires_at: jiff::Timestamp,
 ) -> std::result::Result<Vec<u8>, Vec<String>> {
-    let content: DirectoryContent =
-        serde_json::from_slice(source).map_err(|e| vec![format!("source: {e}")])?;
-    let problems = validate::problems(&content);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    pack::build(
+    pack::build_from_source(
         PackKind::Directory,
+        source,
+        |content: &DirectoryContent| validate::problems(content),
         data_version,
         built_at,
         expires_at,
-        &content,
     )
-    .map_err(|e| vec![e.to_string()])
 }
 
 fn emergency_only(at: jiff::Timestamp) -> HelpNow {

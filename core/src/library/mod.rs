@@ -153,18 +153,12 @@ pub fn build_pack(
     built_at: jiff::Timestamp,
     expires_at: jiff::Timestamp,
 ) -> std::result::Result<Vec<u8>, Vec<String>> {
-    let content: LibraryContent =
-        serde_json::from_slice(source).map_err(|e| vec![format!("source: {e}")])?;
-    let report = lint::lint(&content);
-    if !report.problems.is_empty() {
-        return Err(report.problems);
-    }
-    crate::pack::build(
+    crate::pack::build_from_source(
         crate::pack::PackKind::Library,
+        source,
+        |content: &LibraryContent| lint::lint(content).problems,
         data_version,
         built_at,
         expires_at,
-        &content,
     )
-    .map_err(|e| vec![e.to_string()])
 }

@@ -238,6 +238,25 @@ pub fn build<T: Serialize>(
     serde_json::to_vec(&pack).map_err(|_| Error::InvalidInput("the pack could not be serialised"))
 }
 
+/// Builds an unsigned pack from a publisher's source file: parses it, runs the kind's own
+/// checks (`problems` lists each one with where it is) and serialises it with [`build`].
+#[cfg(feature = "publisher")]
+pub fn build_from_source<T: Serialize + serde::de::DeserializeOwned>(
+    kind: PackKind,
+    source: &[u8],
+    problems: impl FnOnce(&T) -> Vec<String>,
+    data_version: u64,
+    built_at: Timestamp,
+    expires_at: Timestamp,
+) -> std::result::Result<Vec<u8>, Vec<String>> {
+    let content: T = serde_json::from_slice(source).map_err(|e| vec![format!("source: {e}")])?;
+    let found = problems(&content);
+    if !found.is_empty() {
+        return Err(found);
+    }
+    build(kind, data_version, built_at, expires_at, &content).map_err(|e| vec![e.to_string()])
+}
+
 /// Reads only the header of a pack (no signature check): for publisher tools and info.
 #[cfg(feature = "publisher")]
 pub fn peek(bytes: &[u8]) -> Result<Pack<serde::de::IgnoredAny>> {
