@@ -8,13 +8,12 @@ use harbour_core::directory::{
     AreaMatch, ChannelKind, HelpNow, HelpQuery, OpenState, ServiceKind, Topic, build_pack,
 };
 use harbour_core::pack::PackError;
-use harbour_core::pack::minisign::signer::SecretKey;
 use harbour_core::{Config, Error, Harbour, ManualClock, MemoryKeyStore};
+use harbour_tests::packs;
 use jiff::Timestamp;
 use proptest::prelude::*;
 
-const SOURCE: &[u8] = include_bytes!("../../fixtures/directory/source.json");
-const DEV_KEY: &str = include_str!("../../fixtures/keys/dev-pack-key.sec");
+use packs::DIRECTORY_SOURCE as SOURCE;
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -62,24 +61,9 @@ fn signed_pack(
     days: i64,
     edit: impl FnOnce(&mut serde_json::Value),
 ) -> (Vec<u8>, Vec<u8>) {
-    let mut source: serde_json::Value = serde_json::from_slice(SOURCE).unwrap();
-    edit(&mut source);
-    let built = ts(built);
-    let expires = built
-        .checked_add(jiff::SignedDuration::from_hours(24 * days))
-        .unwrap();
-    let bytes = build_pack(
-        &serde_json::to_vec(&source).unwrap(),
-        version,
-        built,
-        expires,
-    )
-    .unwrap();
-    let sig = SecretKey::parse(DEV_KEY)
-        .unwrap()
-        .sign(&bytes, "test pack")
-        .unwrap();
-    (bytes, sig.into_bytes())
+    let bytes = packs::directory_pack(version, built, days, edit);
+    let sig = packs::sign(&bytes, "test pack");
+    (bytes, sig)
 }
 
 // ---- The baseline pack ----
@@ -499,11 +483,8 @@ fn bad_packs_are_refused_and_the_last_good_one_stays() {
             &content,
         )
         .unwrap();
-        let sig = SecretKey::parse(DEV_KEY)
-            .unwrap()
-            .sign(&bytes, "hollow")
-            .unwrap();
-        (bytes, sig.into_bytes())
+        let sig = packs::sign(&bytes, "hollow");
+        (bytes, sig)
     };
     assert!(matches!(
         refuse(&hollow, &hollow_sig),
@@ -511,6 +492,30 @@ fn bad_packs_are_refused_and_the_last_good_one_stays() {
     ));
     // Not a pack at all.
     assert!(matches!(refuse(b"[]", &newer_sig), Error::Pack(_)));
+}
+
+#[test]
+fn a_pack_must_hold_an_always_open_service_anyone_may_use() {
+    // Help now falls back on such a service when nothing else fits; a service only
+    // professionals may use is no fallback for a young person, so it must not satisfy the check.
+    let mut source: serde_json::Value = serde_json::from_slice(SOURCE).unwrap();
+    for s in source["services"].as_array_mut().unwrap() {
+        s["eligibility"]["professionals_only"] = true.into();
+    }
+    let at = ts("2026-11-21T00:00:00Z");
+    let problems = build_pack(
+        &serde_json::to_vec(&source).unwrap(),
+        1,
+        at,
+        ts("2027-11-21T00:00:00Z"),
+    )
+    .unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p == "no always-open live service for anyone in the UK"),
+        "{problems:?}"
+    );
 }
 
 trait FromValue {

@@ -139,15 +139,7 @@ impl Directory {
         self.national
             .iter()
             .map(|&i| &self.content.services[i])
-            .filter(|s| {
-                s.is_offered()
-                    && s.kind != ServiceKind::Emergency
-                    && matches!(s.coverage, Coverage::Uk)
-                    && s.eligibility.min_age.is_none()
-                    && s.eligibility.max_age.is_none()
-                    && s.eligibility.for_groups.is_empty()
-                    && !s.eligibility.professionals_only
-            })
+            .filter(|s| s.is_for_anyone_in_the_uk())
     }
 }
 

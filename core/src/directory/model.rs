@@ -421,4 +421,17 @@ impl Service {
     pub fn is_offered(&self) -> bool {
         self.status == Status::Active
     }
+
+    /// An offered, non-emergency service that anyone in the UK may use whatever their age or
+    /// group: what help now falls back on, and what every pack must contain one of.
+    pub fn is_for_anyone_in_the_uk(&self) -> bool {
+        let e = &self.eligibility;
+        self.is_offered()
+            && self.kind != ServiceKind::Emergency
+            && matches!(self.coverage, Coverage::Uk)
+            && e.min_age.is_none()
+            && e.max_age.is_none()
+            && e.for_groups.is_empty()
+            && !e.professionals_only
+    }
 }

@@ -228,12 +228,7 @@ pub fn problems(d: &DirectoryContent) -> Vec<String> {
         }
     }
     let always_for_anyone = d.services.iter().any(|s| {
-        s.is_offered()
-            && s.kind != ServiceKind::Emergency
-            && matches!(s.coverage, Coverage::Uk)
-            && s.eligibility.min_age.is_none()
-            && s.eligibility.max_age.is_none()
-            && s.eligibility.for_groups.is_empty()
+        s.is_for_anyone_in_the_uk()
             && s.channels.iter().any(|c| {
                 c.value.is_some()
                     && c.response == Response::Live
