@@ -6,7 +6,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const PIN: &str = "482915";
+mod common;
+
+use common::{PIN, stderr};
 
 struct Env {
     dir: tempfile::TempDir,
@@ -24,39 +26,19 @@ impl Env {
     }
 
     fn cmd(&self, secret: Option<&str>) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_harbour"));
-        c.env_clear()
-            .env("HARBOUR_DATA_DIR", self.data())
-            .env(
-                "HARBOUR_DEVICE_KEY",
-                self.dir.path().join("conf").join("device.key"),
-            )
-            .env("HARBOUR_KDF", "testing")
-            .stdin(Stdio::null());
-        if let Some(s) = secret {
-            c.env("HARBOUR_SECRET", s);
-        }
-        c
+        common::cmd(self.dir.path(), secret)
     }
 
     fn run(&self, secret: Option<&str>, args: &[&str]) -> Output {
-        self.cmd(secret).args(args).output().unwrap()
+        common::run(self.dir.path(), secret, args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(Some(PIN), args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        common::ok(self.dir.path(), args)
     }
 
     fn json(&self, args: &[&str]) -> serde_json::Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&a)).unwrap()
+        common::json(self.dir.path(), args)
     }
 
     /// Runs with `HARBOUR_BACKUP_PASSPHRASE` set.
@@ -77,10 +59,6 @@ impl Env {
         e.ok(&["init"]);
         e
     }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]
@@ -389,18 +367,12 @@ const LEAK_MARKER: &str = "LEAKMARK-77c1";
 fn the_cli_never_repeats_the_words_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let harbour = |args: &[&str], secret: &str| {
-        Command::new(env!("CARGO_BIN_EXE_harbour"))
-            .env_clear()
-            .env("HARBOUR_DATA_DIR", dir.path().join("data"))
-            .env("HARBOUR_DEVICE_KEY", dir.path().join("device.key"))
-            .env("HARBOUR_KDF", "testing")
-            .env("HARBOUR_SECRET", secret)
+        common::cmd(dir.path(), Some(secret))
             .env(
                 "HARBOUR_BACKUP_PASSPHRASE",
                 format!("{LEAK_MARKER} passphrase words"),
             )
             .args(args)
-            .stdin(Stdio::null())
             .output()
             .unwrap()
     };
@@ -435,12 +407,7 @@ fn the_cli_never_repeats_the_words_on_stderr() {
         );
     }
     // Too long for an argument: through standard input, refused.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_harbour"))
-        .env_clear()
-        .env("HARBOUR_DATA_DIR", dir.path().join("data"))
-        .env("HARBOUR_DEVICE_KEY", dir.path().join("device.key"))
-        .env("HARBOUR_KDF", "testing")
-        .env("HARBOUR_SECRET", "482915")
+    let mut child = common::cmd(dir.path(), Some(PIN))
         .args(["note", "add", "-"])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())

@@ -5,70 +5,39 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
+use common::{json, ok};
+
 fn harbour(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_harbour"))
-        .env_clear()
-        .env("HARBOUR_DATA_DIR", dir.join("data"))
-        .env("HARBOUR_DEVICE_KEY", dir.join("device.key"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = harbour(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let mut a = vec!["--json"];
-    a.extend_from_slice(args);
-    serde_json::from_str(&ok(dir, &a)).unwrap()
+    common::run(dir, None, args)
 }
 
 fn repo() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
+/// The README's main command, at a fixed night-time hour.
+const TORBAY_BY_TEXT_AT_3AM: &[&str] = &[
+    "help-now",
+    "--age",
+    "15",
+    "--area",
+    "Torbay",
+    "--by",
+    "text",
+    "--at",
+    "2026-11-21T03:00:00Z",
+];
+
 #[test]
 fn help_now_needs_no_vault_and_no_secret() {
     let d = tempfile::tempdir().unwrap();
-    let text = ok(
-        d.path(),
-        &[
-            "help-now",
-            "--age",
-            "15",
-            "--area",
-            "Torbay",
-            "--by",
-            "text",
-            "--at",
-            "2026-11-21T03:00:00Z",
-        ],
-    );
+    let text = ok(d.path(), TORBAY_BY_TEXT_AT_3AM);
     assert!(text.contains("Call 999"));
     assert!(text.contains("Text SHOUT to 85258"));
     assert!(text.contains("open all the time"));
-    let v = json(
-        d.path(),
-        &[
-            "help-now",
-            "--age",
-            "15",
-            "--area",
-            "Torbay",
-            "--by",
-            "text",
-            "--at",
-            "2026-11-21T03:00:00Z",
-        ],
-    );
+    let v = json(d.path(), TORBAY_BY_TEXT_AT_3AM);
     assert_eq!(v["emergency"][0]["contact"], "999");
     let options = v["options"].as_array().unwrap();
     assert!(!options.is_empty());
@@ -388,9 +357,7 @@ fn first_aid_info_and_triage() {
 fn triage_is_interactive_on_standard_input() {
     use std::io::Write;
     let d = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_harbour"))
-        .env_clear()
-        .env("HARBOUR_DATA_DIR", d.path().join("data"))
+    let mut child = common::cmd(d.path(), None)
         .arg("triage")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -3,43 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
-const PIN: &str = "482915";
+mod common;
 
-fn cmd(dir: &Path, secret: Option<&str>) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_harbour"));
-    c.env_clear()
-        .env("HARBOUR_DATA_DIR", dir.join("data"))
-        .env("HARBOUR_DEVICE_KEY", dir.join("device.key"))
-        .env("HARBOUR_KDF", "testing")
-        .stdin(Stdio::null());
-    if let Some(s) = secret {
-        c.env("HARBOUR_SECRET", s);
-    }
-    c
-}
-
-fn run(dir: &Path, secret: Option<&str>, args: &[&str]) -> Output {
-    cmd(dir, secret).args(args).output().unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, Some(PIN), args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let mut a = vec!["--json"];
-    a.extend_from_slice(args);
-    serde_json::from_str(&ok(dir, &a)).unwrap()
-}
+use common::{PIN, cmd, json, ok, run};
 
 #[test]
 fn plan_commands_end_to_end() {

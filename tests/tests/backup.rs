@@ -359,6 +359,10 @@ fn write_backup_corpus() {
     let sealed_raw = |b: &[u8]| age::encrypt(b, CORPUS_PASS.as_bytes(), 10).unwrap();
     let text = String::from_utf8_lossy(&good[..200]).into_owned();
     let header_end = good.windows(4).position(|w| w == b"--- ").unwrap();
+    // The good file with one edit in its (text) header.
+    let header_edit = |from: &str, to: &str| -> Vec<u8> {
+        [text.replacen(from, to, 1).as_bytes(), &good[200..]].concat()
+    };
 
     // The age layer.
     files.push(("empty-file.age".into(), vec![], "Backup(NotAge)"));
@@ -417,47 +421,27 @@ fn write_backup_corpus() {
     }
     files.push((
         "huge-work-factor.age".into(),
-        text.replacen(" 10\n", " 40\n", 1)
-            .into_bytes()
-            .into_iter()
-            .chain(good[200..].iter().copied())
-            .collect(),
+        header_edit(" 10\n", " 40\n"),
         "Backup(WorkFactorTooHigh)",
     ));
     files.push((
         "work-factor-19.age".into(),
-        text.replacen(" 10\n", " 19\n", 1)
-            .into_bytes()
-            .into_iter()
-            .chain(good[200..].iter().copied())
-            .collect(),
+        header_edit(" 10\n", " 19\n"),
         "Backup(WorkFactorTooHigh)",
     ));
     files.push((
         "leading-zero-work-factor.age".into(),
-        text.replacen(" 10\n", " 010\n", 1)
-            .into_bytes()
-            .into_iter()
-            .chain(good[200..].iter().copied())
-            .collect(),
+        header_edit(" 10\n", " 010\n"),
         "Backup(Damaged)",
     ));
     files.push((
         "x25519-recipient.age".into(),
-        text.replacen("-> scrypt", "-> X25519", 1)
-            .into_bytes()
-            .into_iter()
-            .chain(good[200..].iter().copied())
-            .collect(),
+        header_edit("-> scrypt", "-> X25519"),
         "Backup(NotPassphrase)",
     ));
     files.push((
         "padded-base64.age".into(),
-        text.replacen("\n---", "=\n---", 1)
-            .into_bytes()
-            .into_iter()
-            .chain(good[200..].iter().copied())
-            .collect(),
+        header_edit("\n---", "=\n---"),
         "Backup(Damaged)",
     ));
     files.push((
