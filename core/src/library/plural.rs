@@ -14,13 +14,18 @@ pub enum Category {
     Other,
 }
 
-/// The category of a whole number `n` in `locale` (BCP 47; the language part decides).
-pub fn category(locale: &str, n: u64) -> Category {
-    let lang = locale
+/// The language part of a BCP 47 tag, lower-cased: the only part plural rules depend on here.
+fn language(locale: &str) -> String {
+    locale
         .split(['-', '_'])
         .next()
         .unwrap_or("")
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// The category of a whole number `n` in `locale` (BCP 47; the language part decides).
+pub fn category(locale: &str, n: u64) -> Category {
+    let lang = language(locale);
     match lang.as_str() {
         // cy: zero n = 0; one n = 1; two n = 2; few n = 3; many n = 6; other.
         "cy" => match n {
@@ -39,11 +44,7 @@ pub fn category(locale: &str, n: u64) -> Category {
 
 /// The categories a complete message needs in `locale`, so packs can be checked.
 pub fn required(locale: &str) -> &'static [Category] {
-    let lang = locale
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let lang = language(locale);
     match lang.as_str() {
         "cy" => &[
             Category::Zero,

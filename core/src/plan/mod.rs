@@ -340,6 +340,27 @@ fn version_id(v: u64) -> String {
     format!("{v:012}")
 }
 
+/// Writes one saved version of the whole plan under its number.
+fn put_version(
+    tx: &rusqlite::Transaction<'_>,
+    keys: &VaultKeys,
+    version: u64,
+    saved_at: Timestamp,
+    change: Change,
+    sections: &[PlanSection],
+) -> Result<()> {
+    records::put(
+        tx,
+        keys,
+        Table::PlanVersion,
+        &version_id(version),
+        Compartment::Private,
+        VERSION_SCHEMA,
+        &encode_version(saved_at, change, sections),
+    )?;
+    Ok(())
+}
+
 fn check_item(text: &str, contact: Option<&str>) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::InvalidInput("an item cannot be empty"));
@@ -504,15 +525,7 @@ impl Harbour {
                 edit(target)?;
                 put_section(tx, keys, target)?;
                 let version = latest_version(tx)? + 1;
-                records::put(
-                    tx,
-                    keys,
-                    Table::PlanVersion,
-                    &version_id(version),
-                    Compartment::Private,
-                    VERSION_SCHEMA,
-                    &encode_version(now, change, &sections),
-                )?;
+                put_version(tx, keys, version, now, change, &sections)?;
                 Ok(assemble(sections, version, read_review(tx, keys)?))
             })
         })
@@ -646,15 +659,8 @@ impl Harbour {
                     put_section(tx, keys, s)?;
                 }
                 let new_version = latest_version(tx)? + 1;
-                records::put(
-                    tx,
-                    keys,
-                    Table::PlanVersion,
-                    &version_id(new_version),
-                    Compartment::Private,
-                    VERSION_SCHEMA,
-                    &encode_version(now, Change::Restored { from: version }, &sections),
-                )?;
+                let change = Change::Restored { from: version };
+                put_version(tx, keys, new_version, now, change, &sections)?;
                 Ok(assemble(sections, new_version, read_review(tx, keys)?))
             })
         })
@@ -783,15 +789,7 @@ pub(crate) fn import(
         put_section(tx, keys, s)?;
     }
     for (info, sections) in &plan.versions {
-        records::put(
-            tx,
-            keys,
-            Table::PlanVersion,
-            &version_id(info.version),
-            Compartment::Private,
-            VERSION_SCHEMA,
-            &encode_version(info.saved_at, info.change, sections),
-        )?;
+        put_version(tx, keys, info.version, info.saved_at, info.change, sections)?;
     }
     if plan.review.last.is_some() || plan.review.interval_days != DEFAULT_REVIEW_DAYS {
         write_review(tx, keys, &plan.review)?;
