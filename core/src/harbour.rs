@@ -18,6 +18,7 @@ use crate::keystore::PlatformKeyStore;
 use crate::library::Library;
 use crate::pack::{PackKind, PackSlot, PackStore};
 use crate::secret::Secret;
+use crate::store::records::{self, Compartment, Record, Table};
 use crate::store::{self, Database};
 use crate::vault::{self, VaultState};
 use crate::{Error, Result};
@@ -191,6 +192,32 @@ impl Harbour {
             _ if self.db_path().exists() => Err(Error::Locked),
             _ => Err(Error::NoVault),
         }
+    }
+
+    /// Decodes every quick-access record of `table`, read through the device-only key with no
+    /// secret. No vault yet means nothing to show, not an error.
+    pub(crate) fn quick_access_records<T>(
+        &self,
+        table: Table,
+        decode: impl Fn(&Record) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut guard = self.lock_state();
+        let Some(db) = self.database(&mut guard, false)? else {
+            return Ok(Vec::new());
+        };
+        if vault::load_row(db.conn())?.is_none() {
+            return Ok(Vec::new());
+        }
+        let quick = vault::quick_keys(db.conn(), self.keystore())?;
+        records::list(
+            db.conn(),
+            records::Reader::Quick(&quick),
+            table,
+            Some(Compartment::QuickAccess),
+        )?
+        .iter()
+        .map(decode)
+        .collect()
     }
 
     pub fn vault_state(&self) -> Result<VaultState> {

@@ -12,7 +12,6 @@ use crate::fold;
 use crate::harbour::Harbour;
 use crate::secret::UserText;
 use crate::store::records::{self, Compartment, Record, Table};
-use crate::vault;
 use crate::{Error, Result};
 
 /// Longest note accepted, in bytes of UTF-8 (about 40 pages of text).
@@ -341,23 +340,7 @@ impl Harbour {
             if self.session_active() {
                 return Err(Error::SessionActive);
             }
-            let mut guard = self.lock_state();
-            let Some(db) = self.database(&mut guard, false)? else {
-                return Ok(Vec::new());
-            };
-            if vault::load_row(db.conn())?.is_none() {
-                return Ok(Vec::new());
-            }
-            let quick = vault::quick_keys(db.conn(), self.keystore())?;
-            let mut notes = records::list(
-                db.conn(),
-                records::Reader::Quick(&quick),
-                Table::Note,
-                Some(Compartment::QuickAccess),
-            )?
-            .iter()
-            .map(decode)
-            .collect::<Result<Vec<_>>>()?;
+            let mut notes = self.quick_access_records(Table::Note, decode)?;
             sort(&mut notes);
             Ok(notes)
         })

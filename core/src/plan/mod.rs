@@ -721,29 +721,7 @@ impl Harbour {
                 Err(Error::SessionActive) => Vec::new(),
                 other => other?,
             };
-            let mut guard = self.lock_state();
-            let Some(db) = self.database(&mut guard, false)? else {
-                return Ok(QuickAccess {
-                    sections: Vec::new(),
-                    notes,
-                });
-            };
-            if crate::vault::load_row(db.conn())?.is_none() {
-                return Ok(QuickAccess {
-                    sections: Vec::new(),
-                    notes,
-                });
-            }
-            let quick = crate::vault::quick_keys(db.conn(), self.keystore())?;
-            let mut sections = records::list(
-                db.conn(),
-                records::Reader::Quick(&quick),
-                Table::PlanSection,
-                Some(Compartment::QuickAccess),
-            )?
-            .iter()
-            .map(decode_section)
-            .collect::<Result<Vec<_>>>()?;
+            let mut sections = self.quick_access_records(Table::PlanSection, decode_section)?;
             sections.sort_by_key(|s| s.section);
             Ok(QuickAccess { sections, notes })
         })
