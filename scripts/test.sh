@@ -17,6 +17,9 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "dependencies: no network crates, no known-vulnerable versions, allowed licences and sources"
+# cargo deny reads the whole graph, every platform's crates included; builds only fetch this
+# platform's, so on an empty cargo cache the Windows-only ones would be missing. Fetch them all.
+cargo fetch --locked
 command -v cargo-deny >/dev/null || cargo install cargo-deny --locked -q
 cargo deny --offline check bans licenses sources
 
