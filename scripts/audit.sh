@@ -6,5 +6,5 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
-command -v cargo-deny >/dev/null || cargo install cargo-deny --locked -q
+ensure_cargo_deny
 cargo deny check advisories bans licenses sources

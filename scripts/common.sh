@@ -17,6 +17,17 @@ need_debs() {
     fi
 }
 
+# cargo-deny, at the version the checks were written for: a newer release may need a newer Rust
+# than the machine's, or change what it reports. Installed into CARGO_HOME/bin, where cargo
+# finds its subcommands.
+CARGO_DENY_VERSION=0.20.2
+ensure_cargo_deny() {
+    if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
+        say "installing cargo-deny $CARGO_DENY_VERSION from crates.io"
+        cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked -q
+    fi
+}
+
 # The Kotlin compiler from the npm registry (the JVM and JNA from Debian), into build/tools.
 ensure_kotlinc() {
     need_debs default-jre-headless libjna-java

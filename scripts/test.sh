@@ -20,7 +20,7 @@ step "dependencies: no network crates, no known-vulnerable versions, allowed lic
 # cargo deny reads the whole graph, every platform's crates included; builds only fetch this
 # platform's, so on an empty cargo cache the Windows-only ones would be missing. Fetch them all.
 cargo fetch --locked
-command -v cargo-deny >/dev/null || cargo install cargo-deny --locked -q
+ensure_cargo_deny
 cargo deny --offline check bans licenses sources
 
 step "Rust tests (core, CLI, end to end)"
