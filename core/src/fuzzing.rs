@@ -93,6 +93,7 @@ fn queries() -> Vec<HelpQuery> {
             channels: vec![ChannelKind::Text],
             topics: vec![Topic::SelfHarm],
             for_professionals: false,
+            for_parents: false,
         },
         HelpQuery {
             at,
@@ -101,6 +102,7 @@ fn queries() -> Vec<HelpQuery> {
             channels: vec![ChannelKind::Call, ChannelKind::InPerson],
             topics: vec![Topic::SuicidalThoughts],
             for_professionals: true,
+            for_parents: true,
         },
     ]
 }
@@ -130,7 +132,8 @@ pub fn library_pack(data: &[u8]) {
         return;
     }
     let content = pack.content.content();
-    for answers in [&[][..], &[true], &[false, false, false], &[false; 12]] {
+    use crate::library::Answer::{No, NotSure, Yes};
+    for answers in [&[][..], &[Yes], &[No, Yes, No], &[NotSure; 3], &[No; 16]] {
         let _ = crate::library::triage::walk(&content.triage, answers);
     }
 }

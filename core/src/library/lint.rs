@@ -23,6 +23,80 @@ pub const MIN_CARD_EASE: f64 = 70.0;
 pub const MIN_MEAN_EASE: f64 = 80.0;
 /// Longest sentence allowed, in words.
 pub const MAX_SENTENCE_WORDS: usize = 22;
+/// Minimum reading ease of one triage question. Lower than a card's: a question is one
+/// sentence, and a few necessary words ("unconscious", "electricity") weigh more in it.
+pub const MIN_QUESTION_EASE: f64 = 50.0;
+
+/// Words of the safety door. The injury door's questions and outcomes never use them, so an
+/// injury is never treated in wording as a suicide attempt (principle 5).
+/// A word matches any word it begins ("cut" matches "cuts"); a phrase matches as it stands.
+const SAFETY_WORDS: &[&str] = &["suicid", "end your life", "ending your life", "kill"];
+/// Words of the injury door, never in the safety door's question or outcomes.
+const INJURY_WORDS: &[&str] = &[
+    "self-harm",
+    "injur",
+    "wound",
+    "cut",
+    "burn",
+    "bleed",
+    "hurt",
+];
+
+/// Neither door's wording escalates into the other's.
+fn door_wording(t: &super::model::Triage) -> Vec<String> {
+    let mut p = Vec::new();
+    let has = |text: &str, list: &[&str]| -> Option<String> {
+        let ws = words(text);
+        let joined = format!(" {} ", ws.join(" "));
+        list.iter()
+            .find(|w| {
+                if w.contains(' ') {
+                    joined.contains(&format!(" {w} "))
+                } else {
+                    ws.iter().any(|x| x.starts_with(*w))
+                }
+            })
+            .map(|w| (*w).to_owned())
+    };
+    let safety_start = t.questions.iter().find(|q| q.id == t.start);
+    for q in &t.questions {
+        let (text, list, door) = if Some(q) == safety_start {
+            (&q.text, INJURY_WORDS, "safety")
+        } else {
+            (&q.text, SAFETY_WORDS, "injury")
+        };
+        if let Some(w) = has(text, list) {
+            p.push(format!(
+                "triage question {} ({door} door) says \"{w}\"",
+                q.id
+            ));
+        }
+    }
+    let safety_outcomes: Vec<&str> = safety_start
+        .map(|q| [&q.yes, &q.no])
+        .into_iter()
+        .flatten()
+        .filter_map(|n| match n {
+            super::model::Next::Outcome(o) => Some(o.as_str()),
+            super::model::Next::Question(_) => None,
+        })
+        .collect();
+    for o in &t.outcomes {
+        let text = format!("{} {}", o.title, o.text);
+        let (list, door) = if safety_outcomes.contains(&o.id.as_str()) {
+            (INJURY_WORDS, "safety")
+        } else {
+            (SAFETY_WORDS, "injury")
+        };
+        if let Some(w) = has(&text, list) {
+            p.push(format!(
+                "triage outcome {} ({door} door) says \"{w}\"",
+                o.id
+            ));
+        }
+    }
+    p
+}
 
 /// Words principles.md §6 names as harmful, and wording that shames or counts.
 pub const AVOID: &[&str] = &[
@@ -138,15 +212,20 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words from the avoid-list found in `text` (what any text Harbour shows is checked for).
+pub fn avoided(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase().replace(['\n', '\t'], " ");
+    AVOID
+        .iter()
+        .filter(|phrase| lower.contains(*phrase))
+        .map(|p| (*p).to_owned())
+        .collect()
+}
+
 /// Denied and avoided words found in `text`, after removing allowed phrases.
 pub fn flagged(text: &str) -> Vec<String> {
     let mut lower = format!(" {} ", text.to_lowercase().replace(['\n', '\t'], " "));
-    let mut found = Vec::new();
-    for phrase in AVOID {
-        if lower.contains(phrase) {
-            found.push((*phrase).to_owned());
-        }
-    }
+    let mut found = avoided(text);
     for allowed in ALLOW {
         lower = lower.replace(allowed, " ");
     }
@@ -284,6 +363,22 @@ pub fn lint(content: &LibraryContent) -> LintReport {
         if card.red_flags.iter().any(|r| r.text.trim().is_empty()) {
             problems.push(format!("card {at}: an empty red flag"));
         }
+        // A card's "get help now if…" and the triage must send people to the same care.
+        for r in &card.red_flags {
+            match content.triage.criteria.iter().find(|c| c.id == r.criterion) {
+                None => problems.push(format!(
+                    "card {at}: red flag names unknown triage criterion {}",
+                    r.criterion
+                )),
+                Some(c) if c.care != r.action.care() => problems.push(format!(
+                    "card {at}: red flag {} says {:?}, the triage criterion says {:?}",
+                    r.criterion,
+                    r.action.care(),
+                    c.care
+                )),
+                Some(_) => {}
+            }
+        }
         let text = card_text(card);
         for word in flagged(&text) {
             problems.push(format!("card {at}: \"{word}\" is not allowed"));
@@ -328,6 +423,23 @@ pub fn lint(content: &LibraryContent) -> LintReport {
             problems.push(format!("triage: \"{word}\" is not allowed"));
         }
     }
+    // Questions are read by someone frightened, often at night: short and plain.
+    for q in &t.questions {
+        let r = reading(&q.text);
+        if r.longest_sentence > MAX_SENTENCE_WORDS {
+            problems.push(format!(
+                "triage question {}: {} words (at most {MAX_SENTENCE_WORDS})",
+                q.id, r.longest_sentence
+            ));
+        }
+        if r.ease < MIN_QUESTION_EASE {
+            problems.push(format!(
+                "triage question {}: reading ease {:.0} is below {MIN_QUESTION_EASE}",
+                q.id, r.ease
+            ));
+        }
+    }
+    problems.extend(door_wording(t));
     problems.extend(triage::problems(t, &ids));
     let sections: Vec<&str> = content
         .walkthrough

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 pub use markdown::{Block, Inline};
 pub use model::*;
-pub use triage::TriageStep;
+pub use triage::{TriageStep, Walked};
 
 use crate::harbour::Harbour;
 use crate::pack::{Loaded, PackInfo, Validate};
@@ -94,9 +94,26 @@ impl Harbour {
             .ok_or(Error::NotFound("card"))
     }
 
-    /// "Is this an emergency?": the next question after `answers` (true = yes), or the outcome.
-    pub fn triage(&self, answers: &[bool]) -> Result<TriageStep> {
-        triage::walk(&self.library()?.content.content.triage, answers)
+    /// "Is this an emergency?": the next question after `answers`, or the outcome with the
+    /// help that fits the person (`age`, as help now takes it). "Not sure" counts as "yes".
+    pub fn triage(&self, answers: &[Answer], age: Option<u8>) -> Result<TriageStep> {
+        let walked = triage::walk(&self.library()?.content.content.triage, answers)?;
+        Ok(match walked {
+            Walked::Question { number, question } => TriageStep::Question { number, question },
+            Walked::Outcome { outcome, then } => {
+                let query = crate::directory::HelpQuery {
+                    age,
+                    topics: outcome.help.topics.clone(),
+                    ..Default::default()
+                };
+                let help = self.help_for(&outcome.help.services, &query)?;
+                TriageStep::Outcome {
+                    outcome,
+                    then,
+                    help,
+                }
+            }
+        })
     }
 
     /// A countable message in the pack's language, e.g. `("minutes", 5)` → "5 minutes".

@@ -47,11 +47,23 @@ pub enum Emergency {
     GoToAE,
 }
 
+impl Emergency {
+    pub fn care(self) -> Care {
+        match self {
+            Emergency::Call999 => Care::Call999,
+            Emergency::GoToAE => Care::GoToAE,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RedFlag {
     pub text: String,
     pub action: Emergency,
+    /// The triage criterion this red flag is (its id): the lint checks both send people to
+    /// the same care, so a card and the triage can never contradict each other.
+    pub criterion: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -103,14 +115,52 @@ pub struct Card {
     pub review_notes: Vec<String>,
 }
 
-/// "Is this an emergency?": a tree of yes/no questions.
+/// "Is this an emergency?": a tree of questions, checked against the criteria it must ask.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Triage {
     /// The first question's id.
     pub start: String,
+    /// Every reason, from the first-aid sources, to call 999, go to A&E or be seen the same
+    /// day. The tree is checked against these (`triage::problems`): each must be asked before
+    /// any path can end in less urgent care.
+    pub criteria: Vec<Criterion>,
     pub questions: Vec<Question>,
     pub outcomes: Vec<Outcome>,
+}
+
+/// How soon, and where, a criterion says care is needed. Ordered: most urgent last.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Care {
+    /// Get advice soon (a GP, a pharmacist, NHS 111).
+    Advice,
+    /// Be seen the same day.
+    SameDay,
+    GoToAE,
+    Call999,
+}
+
+/// Which of the two separate first doors a criterion belongs to (principle 5).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Door {
+    /// Thoughts of ending one's life, or not being able to stay safe.
+    Safety,
+    /// An injury, or something taken or swallowed.
+    Injury,
+}
+
+/// One reason to get care, as the first-aid sources give it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub id: String,
+    /// What it is, in plain words (for reviewers and the hazard log).
+    pub text: String,
+    pub care: Care,
+    pub door: Door,
+    pub sources: Vec<Source>,
 }
 
 /// Where an answer leads: another question or an outcome.
@@ -129,10 +179,33 @@ pub struct Question {
     /// More detail, e.g. what counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// A "yes" here means emergency care: it must lead to 999 or A&E.
+    /// A "yes" here means emergency care: it must lead to 999 or A&E. Must agree with the
+    /// criteria the question asks (checked).
     pub red_flag: bool,
+    /// The criteria a "yes" (or "not sure") means may apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub criteria: Vec<String>,
+    /// A question whose "no" means no criterion of its door applies ("Is someone hurt?").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gate: bool,
     pub yes: Next,
     pub no: Next,
+}
+
+/// An answer to a triage question. "Not sure" is offered on every question and always
+/// follows the "yes" branch: when in doubt, the more careful answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Answer {
+    Yes,
+    No,
+    NotSure,
+}
+
+impl Answer {
+    /// Whether the answer follows the "yes" branch.
+    pub fn counts_as_yes(self) -> bool {
+        !matches!(self, Answer::No)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
@@ -140,10 +213,25 @@ pub struct Question {
 pub enum Urgency {
     Call999,
     GoToAE,
-    /// NHS 111's mental health option, or same-day care (GP, pharmacist, urgent treatment centre).
+    /// Same-day care or advice (GP, minor injuries unit, urgent treatment centre, pharmacist,
+    /// NHS 111).
     UrgentAdvice,
     /// Look after it at home and watch for these signs.
     SelfCare,
+    /// Nothing needs first aid: people to talk to, if wanted.
+    Support,
+}
+
+impl Urgency {
+    /// The most urgent care this outcome sends someone to, on the criteria's scale.
+    pub fn care(self) -> Option<Care> {
+        match self {
+            Urgency::Call999 => Some(Care::Call999),
+            Urgency::GoToAE => Some(Care::GoToAE),
+            Urgency::UrgentAdvice => Some(Care::SameDay),
+            Urgency::SelfCare | Urgency::Support => None,
+        }
+    }
 }
 
 /// A help-now query an outcome suggests (as topics and channels).
@@ -169,6 +257,12 @@ pub struct Outcome {
     pub watch_for: Vec<String>,
     pub cards: Vec<String>,
     pub help: HelpHint,
+    /// Show the person's quick-access plan sections with this outcome.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub plan: bool,
+    /// A question that can follow (the injury questions after the safety door's help).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<String>,
 }
 
 /// A text with a count, e.g. "{n} minutes". `Plain` for texts that never vary.
