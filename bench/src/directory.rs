@@ -44,6 +44,7 @@ fn query(i: usize) -> HelpQuery {
             vec![]
         },
         for_professionals: i % 7 == 0,
+        for_parents: i % 5 == 0,
     }
 }
 

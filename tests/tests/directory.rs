@@ -339,6 +339,21 @@ fn check_never_empty(a: &HelpNow) {
             .any(|o| o.open.is_open() && o.open == OpenState::AlwaysOpen),
         "nothing always open"
     );
+    // Open before closed, whatever else ranks them.
+    let first_closed = a.options.iter().position(|o| !o.open.is_open());
+    let last_open = a.options.iter().rposition(|o| o.open.is_open());
+    if let (Some(c), Some(o)) = (first_closed, last_open) {
+        assert!(o < c, "an open option after a closed one");
+    }
+    // Only what is open now promises a conversation now.
+    for o in a.options.iter().filter(|o| !o.open.is_open()) {
+        assert!(
+            !o.response_text.split_whitespace().any(|w| w == "now"),
+            "{} is closed but says \"{}\"",
+            o.service_id,
+            o.response_text
+        );
+    }
 }
 
 proptest! {
@@ -360,11 +375,13 @@ proptest! {
             Just(Topic::Bereavement), Just(Topic::Lgbtq)
         ], 0..2),
         pro in any::<bool>(),
+        parent in any::<bool>(),
     ) {
         let e = env();
         let q = HelpQuery {
             at: Some(Timestamp::from_second(secs).unwrap()),
             age, area: area.map(Into::into), channels: by, topics, for_professionals: pro,
+            for_parents: parent,
         };
         check_never_empty(&e.harbour.help_now(&q).unwrap());
     }
@@ -604,4 +621,117 @@ fn hsds_import_of_the_real_example() {
             .iter()
             .all(|c| c.kind != ChannelKind::Call)
     );
+}
+
+// ---- Wording, order and who a line is for (the clinical review's findings) ----
+
+#[test]
+fn parents_lines_are_for_parents_and_workers_not_a_young_persons_crisis_list() {
+    let e = env();
+    let parents_lines = ["youngminds-parents-helpline", "nspcc-helpline-adults"];
+    // A Tuesday at 11:00, when both lines are open.
+    let at = "2026-11-24T11:00:00Z";
+    let young = ask(&e.harbour, at, |q| q.age = Some(19));
+    for id in parents_lines {
+        assert!(!ids(&young).contains(&id), "{id} in a 19-year-old's list");
+    }
+    let parent = ask(&e.harbour, at, |q| q.for_parents = true);
+    assert!(
+        ids(&parent).contains(&"youngminds-parents-helpline"),
+        "{:?}",
+        ids(&parent)
+    );
+    let worker = ask(&e.harbour, at, |q| q.for_professionals = true);
+    assert!(ids(&worker).contains(&"youngminds-parents-helpline"));
+}
+
+#[test]
+fn text_links_carry_their_keyword_ready_to_send() {
+    let e = env();
+    let a = ask(&e.harbour, "2026-11-21T03:00:00Z", |q| {
+        q.channels = vec![ChannelKind::Text];
+        q.area = Some("Kent".into());
+    });
+    let uri = |id: &str| {
+        a.options
+            .iter()
+            .find(|o| o.service_id == id)
+            .and_then(|o| o.uri.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(uri("shout"), "sms:85258?body=SHOUT");
+    assert_eq!(uri("youngminds-text"), "sms:85258?body=YM");
+    assert_eq!(uri("release-the-pressure"), "sms:85258?body=KENT");
+}
+
+#[test]
+fn closed_lines_never_promise_now_and_open_ones_come_first() {
+    let e = env();
+    // 03:00 on a Saturday: CALL and the Mind Infoline are closed.
+    let a = ask(&e.harbour, "2026-11-21T03:00:00Z", |q| {
+        q.channels = vec![ChannelKind::Call]
+    });
+    check_never_empty(&a);
+    let calm = a.options.iter().find(|o| o.service_id == "calm").unwrap();
+    assert!(!calm.open.is_open());
+    assert!(
+        !calm.response_text.split_whitespace().any(|w| w == "now"),
+        "{}",
+        calm.response_text
+    );
+    assert!(calm.open_text.contains("opens"), "{}", calm.open_text);
+}
+
+#[test]
+fn kooth_is_national_with_ages_by_area_and_safe_havens_keep_their_real_hours() {
+    let e = env();
+    // Kooth for a 20-year-old in Leeds-like "no area": national, within 10–25.
+    let far = ask(&e.harbour, "2026-11-24T13:00:00Z", |q| q.age = Some(20));
+    assert!(ids(&far).contains(&"kooth"), "{:?}", ids(&far));
+    // In Kent it was for 10 to 16-year-olds.
+    let kent = ask(&e.harbour, "2026-11-24T13:00:00Z", |q| {
+        q.age = Some(20);
+        q.area = Some("Kent".into());
+    });
+    assert!(!ids(&kent).contains(&"kooth"));
+    // 03:00: the Medway Safe Haven (24 hours) and the Thanet one are open; the others are not.
+    let night = ask(&e.harbour, "2026-11-24T03:00:00Z", |q| {
+        q.age = Some(30);
+        q.area = Some("Medway".into());
+        q.channels = vec![ChannelKind::InPerson];
+    });
+    let medway = night
+        .options
+        .iter()
+        .find(|o| o.service_id == "medway-safe-haven")
+        .unwrap();
+    assert_eq!(medway.open, OpenState::AlwaysOpen);
+    let havens: Vec<_> = night
+        .options
+        .iter()
+        .filter(|o| o.service_id == "safe-havens-kent-medway")
+        .collect();
+    assert!(
+        havens
+            .iter()
+            .any(|o| o.how.contains("Ramsgate") && o.open.is_open())
+    );
+    assert!(
+        havens
+            .iter()
+            .any(|o| o.how.contains("Maidstone") && !o.open.is_open())
+    );
+}
+
+#[test]
+fn directory_text_is_linted_like_card_text() {
+    let content: harbour_core::directory::DirectoryContent =
+        serde_json::from_slice(SOURCE).unwrap();
+    assert_eq!(
+        harbour_core::directory::validate::text_problems(&content),
+        Vec::<String>::new()
+    );
+    let mut bad = content.clone();
+    bad.services[0].description = "Not for attention seeking.".into();
+    assert!(!harbour_core::directory::validate::text_problems(&bad).is_empty());
 }

@@ -189,6 +189,19 @@ impl Harbour {
         Ok(answer)
     }
 
+    /// Help for one need: the services named (those this person may use, each by its best
+    /// channel open now) first, then what help now finds open for the query. Never without an
+    /// always-open line, as help now.
+    pub fn help_for(&self, services: &[String], query: &HelpQuery) -> Result<HelpNow> {
+        let mut answer = self.help_now(query)?;
+        if let Ok(loaded) = self.directory() {
+            loaded
+                .content
+                .put_first(&mut answer, services, query, self.now());
+        }
+        Ok(answer)
+    }
+
     /// The local authorities Harbour knows, for an area picker.
     pub fn areas(&self) -> Result<Vec<AreaSummary>> {
         let d = self.directory()?.content;
@@ -260,7 +273,11 @@ pub fn build_pack(
     pack::build_from_source(
         PackKind::Directory,
         source,
-        |content: &DirectoryContent| validate::problems(content),
+        |content: &DirectoryContent| {
+            let mut p = validate::problems(content);
+            p.extend(validate::text_problems(content));
+            p
+        },
         data_version,
         built_at,
         expires_at,

@@ -99,6 +99,8 @@ pub enum Topic {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
+    /// Young people, with no age range given by the sources.
+    YoungPeople,
     Lgbtq,
     WomenAndGirls,
     Men,

@@ -22,8 +22,12 @@ pub struct HelpQuery {
     /// What it is about. Empty means anything. Self-harm and suicidal thoughts are separate
     /// topics: asking about one never adds services only for the other.
     pub topics: Vec<Topic>,
-    /// Include services only for professionals (youth workers, school staff).
+    /// Include services only for professionals (youth workers, school staff), and lines for
+    /// parents and carers (workers signpost them).
     pub for_professionals: bool,
+    /// Include lines for parents and carers. They are left out otherwise: a young person's
+    /// crisis list is for them.
+    pub for_parents: bool,
 }
 
 /// One way to get help: a service and the channel to use.
@@ -85,6 +89,7 @@ fn age_phrase(min: Option<u8>, max: Option<u8>) -> Option<String> {
 
 fn group_phrase(g: Group) -> &'static str {
     match g {
+        Group::YoungPeople => "young people",
         Group::Lgbtq => "LGBT+ people",
         Group::WomenAndGirls => "women and girls",
         Group::Men => "men",
@@ -168,6 +173,10 @@ impl Directory {
         if s.eligibility.professionals_only && !q.for_professionals {
             return false;
         }
+        let for_parents = s.eligibility.for_groups.contains(&Group::ParentsAndCarers);
+        if for_parents && !(q.for_parents || q.for_professionals) {
+            return false;
+        }
         if let Some(age) = q.age {
             let (min, max, _) = ages_for(s, areas);
             if min.is_some_and(|m| age < m) || max.is_some_and(|m| age > m) {
@@ -213,9 +222,9 @@ impl Directory {
             how: how(s, c),
             uri: uri(c),
             open_text: schedule::describe(&open, at),
+            response_text: response_text(c, &open),
             open,
             response: c.response,
-            response_text: response_text(c),
             why: self.why(s, areas),
             local: matches!(s.coverage, Coverage::Areas(_)),
             verified: s.channel_verified(c),
@@ -303,6 +312,9 @@ impl Directory {
                 );
             }
             options.extend(fallback);
+            // Open before closed, whatever else ranks them: the always-open lines just added
+            // go before anything closed (a stable sort keeps the rest of the ranking).
+            options.sort_by_key(|o| !o.open.is_open());
         }
         if codes.is_empty() && matches!(area, AreaMatch::NotGiven) {
             notes.push("Add your area to see local services too.".to_owned());
@@ -313,6 +325,45 @@ impl Directory {
             area,
             notes,
         }
+    }
+}
+
+impl Directory {
+    /// Keeps what is open now, with the named services this person may use first.
+    pub(crate) fn put_first(
+        &self,
+        answer: &mut HelpNow,
+        services: &[String],
+        q: &HelpQuery,
+        now: Timestamp,
+    ) {
+        let at = q.at.unwrap_or(now);
+        let any_topic = HelpQuery {
+            topics: Vec::new(),
+            ..q.clone()
+        };
+        let mut first: Vec<HelpOption> = Vec::new();
+        for s in services.iter().filter_map(|id| self.service(id)) {
+            if !self.eligible(s, &any_topic, &[]) {
+                continue;
+            }
+            let mut options: Vec<HelpOption> = s
+                .channels
+                .iter()
+                .filter(|c| usable(c))
+                .map(|c| self.option(s, c, at, &[]))
+                .filter(|o| o.open.is_open())
+                .collect();
+            rank(&mut options, q);
+            first.extend(options.into_iter().take(1));
+        }
+        // One option per service (its best ranked), so a short list reaches more people.
+        for o in answer.options.drain(..) {
+            if o.open.is_open() && !first.iter().any(|f| f.service_id == o.service_id) {
+                first.push(o);
+            }
+        }
+        answer.options = first;
     }
 }
 
@@ -371,14 +422,47 @@ fn uri(c: &Channel) -> Option<String> {
     let digits: String = v.chars().filter(char::is_ascii_digit).collect();
     match c.kind {
         ChannelKind::Call | ChannelKind::Relay => Some(format!("tel:{digits}")),
-        ChannelKind::Text => Some(format!("sms:{digits}")),
+        // Opens the message ready to send, keyword and all.
+        ChannelKind::Text => Some(match c.keywords.first() {
+            Some(k) => format!("sms:{digits}?body={}", sms_body(k)),
+            None => format!("sms:{digits}"),
+        }),
         ChannelKind::Email => Some(format!("mailto:{v}")),
         ChannelKind::Web | ChannelKind::Webchat => Some(format!("https://{v}")),
         ChannelKind::App | ChannelKind::InPerson => None,
     }
 }
 
-fn response_text(c: &Channel) -> String {
+/// How the contact goes. Only a channel open now says "now": a closed one or one whose hours
+/// are unknown never promises a conversation it cannot give (its open text says when).
+/// A keyword as a URI query value: letters and digits as they are, anything else escaped.
+fn sms_body(keyword: &str) -> String {
+    keyword
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn response_text(c: &Channel, open: &OpenState) -> String {
+    if !open.is_open() {
+        return match (c.kind, c.response) {
+            (ChannelKind::InPerson, _) => "talk to someone in person when it is open",
+            (ChannelKind::App, _) => "an app to use on your own",
+            (ChannelKind::Web, _) => "a website",
+            (_, Response::RepliesLater) => "replies later, not straight away",
+            (_, Response::Live) if matches!(open, OpenState::Unknown) => {
+                "hours not known: it may not answer"
+            }
+            (_, Response::Live) => "closed at the moment: see when it opens",
+        }
+        .to_owned();
+    }
     match (c.kind, c.response) {
         (ChannelKind::Call | ChannelKind::Relay, Response::Live) => "talk to someone now",
         (ChannelKind::Text, Response::Live) => "text with someone now",

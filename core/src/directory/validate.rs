@@ -93,6 +93,36 @@ fn check_hours(h: &Hours, at: &str, problems: &mut Vec<String>) {
 }
 
 /// Every problem found, each naming where it is. Empty means acceptable.
+/// The words of every service, checked as card text is (the avoid-list and sentence length).
+/// Run when a pack is built and by the tests, not on the phone: the phone checks structure.
+pub fn text_problems(d: &DirectoryContent) -> Vec<String> {
+    use crate::library::lint;
+    let mut p = Vec::new();
+    for s in &d.services {
+        let texts = [Some(&s.name), Some(&s.description), s.status_note.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(std::iter::once(&s.eligibility.description))
+            .chain(s.channels.iter().filter_map(|c| c.instructions.as_ref()))
+            .chain(s.channels.iter().filter_map(|c| c.response_note.as_ref()))
+            .chain(s.provenance.conflicts.iter());
+        for text in texts {
+            for word in lint::avoided(text) {
+                p.push(format!("service {}: \"{word}\" is not allowed", s.id));
+            }
+            let longest = lint::reading(text).longest_sentence;
+            if longest > lint::MAX_SENTENCE_WORDS {
+                p.push(format!(
+                    "service {}: a sentence of {longest} words (at most {})",
+                    s.id,
+                    lint::MAX_SENTENCE_WORDS
+                ));
+            }
+        }
+    }
+    p
+}
+
 pub fn problems(d: &DirectoryContent) -> Vec<String> {
     let mut p = Vec::new();
     if d.services.len() > MAX_SERVICES {
