@@ -67,7 +67,11 @@ pub struct HelpQuery {
     pub area: Option<String>,
     pub channels: Vec<ChannelKind>,
     pub topics: Vec<Topic>,
+    /// Include professionals' lines (and parents' lines, which workers signpost).
     pub for_professionals: bool,
+    /// Include lines for parents and carers, left out of a young person's list otherwise.
+    #[uniffi(default = false)]
+    pub for_parents: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -268,6 +272,22 @@ fn options(v: Vec<core::HelpOption>) -> Vec<HelpOption> {
     v.into_iter().map(HelpOption::from).collect()
 }
 
+impl From<core::HelpNow> for HelpNow {
+    fn from(a: core::HelpNow) -> Self {
+        let (area_codes, area_found) = match &a.area {
+            core::AreaMatch::Found { codes, .. } => (codes.clone(), true),
+            _ => (Vec::new(), false),
+        };
+        HelpNow {
+            emergency: options(a.emergency),
+            options: options(a.options),
+            area_codes,
+            area_found,
+            notes: a.notes,
+        }
+    }
+}
+
 impl From<core_pack::PackInfo> for PackInfo {
     fn from(i: core_pack::PackInfo) -> Self {
         PackInfo {
@@ -302,19 +322,9 @@ impl Harbour {
             channels: query.channels.into_iter().map(Into::into).collect(),
             topics: query.topics.into_iter().map(Into::into).collect(),
             for_professionals: query.for_professionals,
+            for_parents: query.for_parents,
         };
-        let a = self.core().help_now(&q)?;
-        let (area_codes, area_found) = match &a.area {
-            core::AreaMatch::Found { codes, .. } => (codes.clone(), true),
-            _ => (Vec::new(), false),
-        };
-        Ok(HelpNow {
-            emergency: options(a.emergency),
-            options: options(a.options),
-            area_codes,
-            area_found,
-            notes: a.notes,
-        })
+        Ok(self.core().help_now(&q)?.into())
     }
 
     pub fn areas(&self) -> Result<Vec<AreaSummary>> {

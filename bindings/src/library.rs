@@ -2,7 +2,7 @@
 
 use harbour_core::library as core;
 
-use crate::directory::{PackInfo, Topic};
+use crate::directory::PackInfo;
 use crate::error::Result;
 use crate::harbour::Harbour;
 
@@ -32,6 +32,17 @@ pub enum Urgency {
     GoToAE,
     UrgentAdvice,
     SelfCare,
+    /// Nothing needs first aid: people to talk to, if wanted.
+    Support,
+}
+
+/// An answer to a triage question. `NotSure` is offered on every question and follows the
+/// "yes" branch: when in doubt, the more careful answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TriageAnswer {
+    Yes,
+    No,
+    NotSure,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -116,7 +127,7 @@ pub struct TriageQuestion {
     pub red_flag: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct TriageOutcome {
     pub id: String,
     pub urgency: Urgency,
@@ -125,16 +136,33 @@ pub struct TriageOutcome {
     pub watch_for: Vec<String>,
     /// Card ids to offer.
     pub cards: Vec<String>,
-    /// Directory service ids to show first, and help-now topics.
-    pub services: Vec<String>,
-    pub topics: Vec<Topic>,
+    /// Who to contact: 999 and A&E apart, then what is open now for the person's age, the
+    /// outcome's own services first. Never without an always-open line.
+    pub help: crate::HelpNow,
+    /// Show the person's quick-access plan sections (`quickAccess()`) with this outcome.
+    pub show_plan: bool,
+    /// A question that can follow (the injury questions after the safety door's help):
+    /// answering it continues the triage.
+    pub then: Option<TriageQuestion>,
 }
 
 /// The next question, or where the answers lead.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+// Crosses the FFI by value once per answer; boxing would not survive the boundary anyway.
+#[allow(clippy::large_enum_variant)]
 pub enum TriageStep {
     Question { question: TriageQuestion },
     Outcome { outcome: TriageOutcome },
+}
+
+fn triage_question(number: usize, q: core::Question) -> TriageQuestion {
+    TriageQuestion {
+        id: q.id,
+        number: u32::try_from(number).unwrap_or(u32::MAX),
+        text: q.text,
+        help: q.help,
+        red_flag: q.red_flag,
+    }
 }
 
 fn span(i: core::Inline) -> Span {
@@ -253,22 +281,6 @@ impl From<core::Card> for Card {
     }
 }
 
-fn topic_out(t: harbour_core::directory::Topic) -> Topic {
-    use harbour_core::directory::Topic as T;
-    match t {
-        T::SelfHarm => Topic::SelfHarm,
-        T::SuicidalThoughts => Topic::SuicidalThoughts,
-        T::Crisis => Topic::Crisis,
-        T::EmotionalSupport => Topic::EmotionalSupport,
-        T::AnxietyAndDepression => Topic::AnxietyAndDepression,
-        T::Eating => Topic::Eating,
-        T::Lgbtq => Topic::Lgbtq,
-        T::Bereavement => Topic::Bereavement,
-        T::ParentsAndCarers => Topic::ParentsAndCarers,
-        T::Safeguarding => Topic::Safeguarding,
-    }
-}
-
 #[uniffi::export]
 impl Harbour {
     /// Library cards matching the filter. Needs no unlock.
@@ -288,19 +300,26 @@ impl Harbour {
         Ok(self.core().card(&id)?.into())
     }
 
-    /// "Is this an emergency?": the next question after `answers` (true = yes), or the outcome.
-    pub fn triage(&self, answers: Vec<bool>) -> Result<TriageStep> {
-        Ok(match self.core().triage(&answers)? {
+    /// "Is this an emergency?": the next question after `answers`, or the outcome with help
+    /// that fits `age`. The first question is the safety door; "not sure" counts as yes.
+    pub fn triage(&self, answers: Vec<TriageAnswer>, age: Option<u8>) -> Result<TriageStep> {
+        let answers: Vec<core::Answer> = answers
+            .into_iter()
+            .map(|a| match a {
+                TriageAnswer::Yes => core::Answer::Yes,
+                TriageAnswer::No => core::Answer::No,
+                TriageAnswer::NotSure => core::Answer::NotSure,
+            })
+            .collect();
+        Ok(match self.core().triage(&answers, age)? {
             core::TriageStep::Question { number, question } => TriageStep::Question {
-                question: TriageQuestion {
-                    id: question.id,
-                    number: u32::try_from(number).unwrap_or(u32::MAX),
-                    text: question.text,
-                    help: question.help,
-                    red_flag: question.red_flag,
-                },
+                question: triage_question(number, question),
             },
-            core::TriageStep::Outcome(o) => TriageStep::Outcome {
+            core::TriageStep::Outcome {
+                outcome: o,
+                then,
+                help,
+            } => TriageStep::Outcome {
                 outcome: TriageOutcome {
                     id: o.id,
                     urgency: match o.urgency {
@@ -308,13 +327,15 @@ impl Harbour {
                         core::Urgency::GoToAE => Urgency::GoToAE,
                         core::Urgency::UrgentAdvice => Urgency::UrgentAdvice,
                         core::Urgency::SelfCare => Urgency::SelfCare,
+                        core::Urgency::Support => Urgency::Support,
                     },
                     title: o.title,
                     text: o.text,
                     watch_for: o.watch_for,
                     cards: o.cards,
-                    services: o.help.services,
-                    topics: o.help.topics.into_iter().map(topic_out).collect(),
+                    help: help.into(),
+                    show_plan: o.plan,
+                    then: then.map(|q| triage_question(answers.len() + 1, q)),
                 },
             },
         })

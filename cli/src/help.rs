@@ -6,6 +6,7 @@ use harbour_core::directory::{
 };
 use serde_json::{Value, json};
 
+use crate::library::ForWhom;
 use crate::{CliError, Context};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -84,6 +85,10 @@ pub struct HelpNowArgs {
     /// Include services only for professionals
     #[arg(long)]
     for_professionals: bool,
+    /// Who is asking, when it is not the young person: lines for parents and carers appear
+    /// only for a parent (or a worker); a worker also sees professionals' lines
+    #[arg(long = "for", value_enum)]
+    for_whom: Option<ForWhom>,
 }
 
 #[derive(Subcommand)]
@@ -113,7 +118,8 @@ pub fn help_now(ctx: &Context, a: HelpNowArgs) -> Result<(), CliError> {
         area: a.area,
         channels: a.by.into_iter().map(Into::into).collect(),
         topics: a.topics.into_iter().map(Into::into).collect(),
-        for_professionals: a.for_professionals,
+        for_professionals: a.for_professionals || matches!(a.for_whom, Some(ForWhom::Worker)),
+        for_parents: matches!(a.for_whom, Some(ForWhom::Parent)),
     };
     let answer = ctx.harbour.help_now(&query)?;
     if ctx.out.json {
@@ -222,16 +228,15 @@ fn print_help(h: &HelpNow) {
     for o in &h.emergency {
         println!("   {} ({})", o.how, o.open_text);
     }
+    // The explanation first ("nothing you asked for is open right now…"), then the list.
+    for n in &h.notes {
+        println!();
+        println!("{n}");
+    }
     println!();
     println!("Who can help:");
     for (i, o) in h.options.iter().enumerate() {
         print_option(Some(i + 1), o);
-    }
-    if !h.notes.is_empty() {
-        println!();
-        for n in &h.notes {
-            println!("{n}");
-        }
     }
 }
 

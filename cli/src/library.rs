@@ -3,10 +3,10 @@
 use std::io::BufRead;
 
 use clap::{Args, ValueEnum};
-use harbour_core::directory::HelpQuery;
+use harbour_core::directory::HelpNow;
 use harbour_core::library::{
-    Audience, Card, CardFilter, CardKind, ClinicalReview, Emergency, Outcome, TriageStep, Urgency,
-    markdown,
+    Answer, Audience, Card, CardFilter, CardKind, ClinicalReview, Emergency, Outcome, Question,
+    TriageStep, Urgency, markdown,
 };
 use serde_json::{Value, json};
 
@@ -36,9 +36,12 @@ pub struct InfoArgs {
 
 #[derive(Args)]
 pub struct TriageArgs {
-    /// Answers in order, for scripts: e.g. --answers n,n,y (y/yes/n/no)
+    /// Answers in order, for scripts: e.g. --answers n,y,? (y/yes, n/no, ? for not sure)
     #[arg(long, value_delimiter = ',')]
     answers: Option<Vec<String>>,
+    /// Your age, so the help offered is help you can use
+    #[arg(long)]
+    age: Option<u8>,
 }
 
 fn review(c: &Card) -> Value {
@@ -163,11 +166,20 @@ pub fn info(ctx: &Context, a: InfoArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn parse_answer(s: &str) -> Option<bool> {
+fn parse_answer(s: &str) -> Option<Answer> {
     match s.trim().to_ascii_lowercase().as_str() {
-        "y" | "yes" => Some(true),
-        "n" | "no" => Some(false),
+        "y" | "yes" => Some(Answer::Yes),
+        "n" | "no" => Some(Answer::No),
+        "?" | "not sure" | "unsure" | "don't know" => Some(Answer::NotSure),
         _ => None,
+    }
+}
+
+fn answer_word(a: Answer) -> &'static str {
+    match a {
+        Answer::Yes => "yes",
+        Answer::No => "no",
+        Answer::NotSure => "not sure",
     }
 }
 
@@ -177,138 +189,168 @@ fn urgency(u: Urgency) -> &'static str {
         Urgency::GoToAE => "go_to_a_and_e",
         Urgency::UrgentAdvice => "urgent_advice",
         Urgency::SelfCare => "self_care",
+        Urgency::Support => "support",
     }
 }
 
-fn outcome_json(ctx: &Context, o: &Outcome, answers: &[bool]) -> Result<Value, CliError> {
-    let cards: Vec<Value> = o
-        .cards
+fn card_titles(ctx: &Context, o: &Outcome) -> Vec<(String, String)> {
+    o.cards
         .iter()
         .filter_map(|id| ctx.harbour.card(id).ok())
-        .map(|c| json!({ "id": c.id, "title": c.title }))
-        .collect();
-    let help = outcome_help(ctx, o)?;
-    Ok(json!({
-        "answers": answers,
+        .map(|c| (c.id, c.title))
+        .collect()
+}
+
+/// The quick-access plan sections, when an outcome asks for them (readable with no secret).
+fn plan_sections(ctx: &Context, o: &Outcome) -> Vec<harbour_core::plan::PlanSection> {
+    if !o.plan {
+        return Vec::new();
+    }
+    ctx.harbour
+        .quick_access()
+        .map(|q| q.sections)
+        .unwrap_or_default()
+}
+
+fn outcome_json(
+    ctx: &Context,
+    o: &Outcome,
+    then: Option<&Question>,
+    help: &HelpNow,
+    answers: &[Answer],
+) -> Value {
+    json!({
+        "answers": answers.iter().map(|a| answer_word(*a)).collect::<Vec<_>>(),
         "outcome": o.id,
         "urgency": urgency(o.urgency),
         "title": o.title,
         "text": o.text,
         "watch_for": o.watch_for,
-        "cards": cards,
-        "help": help.iter().map(crate::help::option_json).collect::<Vec<_>>(),
-    }))
+        "cards": card_titles(ctx, o).iter().map(|(id, title)| json!({ "id": id, "title": title })).collect::<Vec<_>>(),
+        "emergency": help.emergency.iter().map(crate::help::option_json).collect::<Vec<_>>(),
+        "help": help.options.iter().map(crate::help::option_json).collect::<Vec<_>>(),
+        "plan": plan_sections(ctx, o).iter().map(|s| json!({
+            "section": s.section.key(),
+            "title": s.section.title(),
+            "items": s.items.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "then": then.map(|q| q.text.clone()),
+    })
 }
 
-/// The help-now options an outcome points to: its named services first, then its topics.
-fn outcome_help(
-    ctx: &Context,
-    o: &Outcome,
-) -> Result<Vec<harbour_core::directory::HelpOption>, CliError> {
-    let mut out = Vec::new();
-    for id in &o.help.services {
-        if let Ok(d) = ctx.harbour.service(id, None) {
-            out.extend(d.options.into_iter().filter(|x| x.open.is_open()).take(1));
+/// How many of the open options an outcome prints (the JSON has them all).
+const HELP_SHOWN: usize = 5;
+
+fn print_outcome(ctx: &Context, o: &Outcome, help: &HelpNow) {
+    println!("\n{}\n{}", o.title, o.text);
+    if !o.watch_for.is_empty() {
+        println!("\nWatch for these signs, and get advice if you see them:");
+        for w in &o.watch_for {
+            println!("- {w}");
         }
     }
-    if !o.help.topics.is_empty() {
-        let answer = ctx.harbour.help_now(&HelpQuery {
-            topics: o.help.topics.clone(),
-            ..HelpQuery::default()
-        })?;
-        let seen: Vec<String> = out.iter().map(|o| o.service_id.clone()).collect();
-        out.extend(
-            answer
-                .options
-                .into_iter()
-                .filter(|x| x.open.is_open() && !seen.contains(&x.service_id))
-                .take(3),
-        );
+    if matches!(o.urgency, Urgency::Call999 | Urgency::GoToAE) {
+        println!();
+        for e in help.emergency.iter().take(2) {
+            println!("{} — {}", e.service_name, e.how);
+        }
     }
-    Ok(out)
+    if !help.options.is_empty() {
+        println!("\nOpen now:");
+        for h in help.options.iter().take(HELP_SHOWN) {
+            println!("- {} — {} ({})", h.service_name, h.how, h.open_text);
+        }
+    }
+    for s in plan_sections(ctx, o) {
+        println!("\nFrom your plan: {}", s.section.title());
+        for i in &s.items {
+            println!("- {}", crate::output::terminal_safe(&i.text));
+        }
+    }
+    let cards: Vec<String> = card_titles(ctx, o).into_iter().map(|(_, t)| t).collect();
+    if !cards.is_empty() {
+        println!("\nRead more: {}", cards.join("; "));
+    }
 }
 
 pub fn triage(ctx: &Context, a: TriageArgs) -> Result<(), CliError> {
-    let scripted: Option<Vec<bool>> = a
+    let scripted: Option<Vec<Answer>> = a
         .answers
         .map(|list| {
             list.iter()
-                .map(|s| parse_answer(s).ok_or(CliError::Usage("answers must be y or n")))
+                .map(|s| {
+                    parse_answer(s).ok_or(CliError::Usage("answers must be y, n or ? (not sure)"))
+                })
                 .collect()
         })
         .transpose()?;
-    let mut answers: Vec<bool> = Vec::new();
+    let mut answers: Vec<Answer> = Vec::new();
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
+    let ask = |prompt: &str| {
+        if !ctx.out.json {
+            print!("{prompt}");
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+        }
+    };
     loop {
-        match ctx.harbour.triage(&answers)? {
-            TriageStep::Outcome(o) => {
-                if ctx.out.json {
-                    let v = outcome_json(ctx, &o, &answers)?;
-                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        let (number, question) = match ctx.harbour.triage(&answers, a.age)? {
+            TriageStep::Outcome {
+                outcome,
+                then,
+                help,
+            } => {
+                let more = scripted.as_ref().is_some_and(|l| l.len() > answers.len());
+                if !ctx.out.json {
+                    print_outcome(ctx, &outcome, &help);
+                }
+                let Some(next) = then else {
+                    if ctx.out.json {
+                        let v = outcome_json(ctx, &outcome, None, &help, &answers);
+                        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    }
+                    return Ok(());
+                };
+                // Scripted answers continue into the follow-up question only if given.
+                if scripted.is_some() && !more {
+                    if ctx.out.json {
+                        let v = outcome_json(ctx, &outcome, Some(&next), &help, &answers);
+                        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    }
                     return Ok(());
                 }
-                println!("\n{}\n{}", o.title, o.text);
-                if !o.watch_for.is_empty() {
-                    println!("\nWatch for these signs, and get advice if you see them:");
-                    for w in &o.watch_for {
-                        println!("- {w}");
+                (answers.len() + 1, next)
+            }
+            TriageStep::Question { number, question } => (number, question),
+        };
+        let answer = match &scripted {
+            Some(list) => *list.get(answers.len()).ok_or(CliError::Usage(
+                "not enough answers for the questions asked",
+            ))?,
+            None => {
+                if !ctx.out.json {
+                    println!("{number}. {}", question.text);
+                    if let Some(h) = &question.help {
+                        println!("   ({h})");
                     }
                 }
-                let cards: Vec<String> = o
-                    .cards
-                    .iter()
-                    .filter_map(|id| ctx.harbour.card(id).ok())
-                    .map(|c| c.title)
-                    .collect();
-                if !cards.is_empty() {
-                    println!("\nRead more: {}", cards.join("; "));
-                }
-                for h in outcome_help(ctx, &o)? {
-                    println!("{} — {} ({})", h.service_name, h.how, h.open_text);
-                }
-                return Ok(());
-            }
-            TriageStep::Question { number, question } => {
-                let answer = match &scripted {
-                    Some(list) => *list.get(answers.len()).ok_or(CliError::Usage(
-                        "not enough answers for the questions asked",
-                    ))?,
-                    None => {
-                        if !ctx.out.json {
-                            println!("{number}. {}", question.text);
-                            if let Some(h) = &question.help {
-                                println!("   ({h})");
-                            }
-                            print!("   yes or no? ");
-                            use std::io::Write;
-                            let _ = std::io::stdout().flush();
-                        }
-                        loop {
-                            let line = lines
-                                .next()
-                                .ok_or(CliError::Usage("no answer given"))?
-                                .map_err(|e| CliError::Io(e.kind()))?;
-                            if let Some(a) = parse_answer(&line) {
-                                break a;
-                            }
-                            if !ctx.out.json {
-                                print!("   please answer yes or no: ");
-                                use std::io::Write;
-                                let _ = std::io::stdout().flush();
-                            }
-                        }
+                ask("   yes, no or not sure? ");
+                loop {
+                    let line = lines
+                        .next()
+                        .ok_or(CliError::Usage("no answer given"))?
+                        .map_err(|e| CliError::Io(e.kind()))?;
+                    if let Some(a) = parse_answer(&line) {
+                        break a;
                     }
-                };
-                if scripted.is_some() && !ctx.out.json {
-                    println!(
-                        "{number}. {} {}",
-                        question.text,
-                        if answer { "yes" } else { "no" }
-                    );
+                    ask("   please answer yes, no or not sure (y, n or ?): ");
                 }
-                answers.push(answer);
             }
+        };
+        if scripted.is_some() && !ctx.out.json {
+            println!("{number}. {} {}", question.text, answer_word(answer));
         }
+        answers.push(answer);
     }
 }

@@ -28,6 +28,23 @@ pub fn local(t: Timestamp) -> String {
         .to_string()
 }
 
+/// The user's words as they may go to a terminal: control characters (which could move the
+/// cursor, change colours or rewrite the screen) and bidirectional overrides (which can make
+/// text read differently from what it is) become visible `\u{…}` escapes. Line breaks and
+/// tabs stay. JSON output needs none of this: the encoder escapes controls itself.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if (c.is_control() && c != '\n' && c != '\t') || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn print_json(v: &Value) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }

@@ -326,19 +326,50 @@ fn first_aid_info_and_triage() {
     assert!(!parents.contains("where to signpost"));
     assert!(ok(d.path(), &["info", "waiting"]).contains("waiting for a service"));
 
-    // Scripted triage: all "no" is self-care with signs to watch; a yes to a red flag is A&E.
-    let home = json(d.path(), &["triage", "--answers", "n,n,n,n,n,n,n,n"]);
+    // Scripted triage. The safety door comes first; no to it and to "is someone hurt?" is
+    // support with help; hurt, then no to everything, is self-care with signs to watch; a yes
+    // or "not sure" to a red flag is 999 or A&E.
+    let not_hurt = json(d.path(), &["triage", "--answers", "n,n"]);
+    assert_eq!(not_hurt["urgency"], "support");
+    assert!(!not_hurt["help"].as_array().unwrap().is_empty());
+    let home = json(
+        d.path(),
+        &["triage", "--answers", "n,y,n,n,n,n,n,n,n,n,n,n,n,n"],
+    );
     assert_eq!(home["urgency"], "self_care");
     assert!(!home["watch_for"].as_array().unwrap().is_empty());
-    let swallowed = json(d.path(), &["triage", "--answers", "n,y"]);
+    assert!(
+        !home["help"].as_array().unwrap().is_empty(),
+        "self-care carries help"
+    );
+    let swallowed = json(d.path(), &["triage", "--answers", "n,y,n,n,?"]);
     assert_eq!(swallowed["urgency"], "go_to_a_and_e");
     assert!(
-        swallowed["help"]
+        swallowed["emergency"]
             .as_array()
             .unwrap()
             .iter()
             .any(|o| o["contact"] == "999")
     );
+    // The safety door: help first, with Childline only where the age fits.
+    let young = json(d.path(), &["triage", "--age", "15", "--answers", "y"]);
+    assert_eq!(young["outcome"], "safety-help");
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["help"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["service_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        ids(&young).contains(&"childline".to_owned()),
+        "{:?}",
+        ids(&young)
+    );
+    assert!(young["then"].is_string(), "the injury questions can follow");
+    let older = json(d.path(), &["triage", "--age", "30", "--answers", "y"]);
+    assert!(!ids(&older).contains(&"childline".to_owned()));
     assert_eq!(
         harbour(d.path(), &["triage", "--answers", "n"])
             .status
@@ -367,12 +398,14 @@ fn triage_is_interactive_on_standard_input() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"no\nnot sure\nno\nyes\n")
+        .write_all(b"no\nyes\nperhaps\n?\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("1. Is anyone unconscious"));
-    assert!(text.contains("please answer yes or no"));
+    assert!(text.contains("1. Are you thinking about ending your life"));
+    assert!(text.contains("3. Is anyone unconscious"));
+    assert!(text.contains("please answer yes, no or not sure"));
+    // "Not sure" to a red flag is treated as yes.
     assert!(text.contains("Call 999 now"));
 }

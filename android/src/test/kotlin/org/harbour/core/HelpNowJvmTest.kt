@@ -31,7 +31,8 @@ class HelpNowJvmTest {
         assertEquals("shout", shout.serviceId)
         assertEquals("Text SHOUT to 85258", shout.how)
         assertEquals(OpenKind.ALWAYS_OPEN, shout.open)
-        assertEquals("sms:85258", shout.uri)
+        // The link opens the message ready to send, keyword and all.
+        assertEquals("sms:85258?body=SHOUT", shout.uri)
         assertTrue(answer.options.all { it.channel == ChannelKind.TEXT })
         assertEquals(VaultState.NoVault, h.vaultState())
     }
