@@ -33,18 +33,18 @@ fn query(i: usize) -> HelpQuery {
         ),
         age: Some((10 + i % 30) as u8),
         area: Some(areas[i % areas.len()].to_owned()),
-        channels: if i % 3 == 0 {
+        channels: if i.is_multiple_of(3) {
             vec![ChannelKind::Text]
         } else {
             vec![]
         },
-        topics: if i % 5 == 0 {
+        topics: if i.is_multiple_of(5) {
             vec![Topic::SelfHarm]
         } else {
             vec![]
         },
-        for_professionals: i % 7 == 0,
-        for_parents: i % 5 == 0,
+        for_professionals: i.is_multiple_of(7),
+        for_parents: i.is_multiple_of(5),
     }
 }
 

@@ -25,7 +25,7 @@ pub fn note_text(i: usize) -> String {
         s.push_str(WORDS[(x % 16) as usize]);
         s.push(' ');
     }
-    if i % 100 == 0 {
+    if i.is_multiple_of(100) {
         s.push_str(WORD);
     }
     s

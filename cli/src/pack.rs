@@ -155,14 +155,13 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
             let expires_at = built_at
                 .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(valid_days)))
                 .map_err(|_| CliError::Usage("--valid-days is too large"))?;
-            if let Ok(existing) = std::fs::read(&out) {
-                if let Ok(old) = pack::peek(&existing) {
-                    if old.data_version >= data_version {
-                        return Err(CliError::Usage(
-                            "--data-version must be higher than the existing pack's (data versions only increase)",
-                        ));
-                    }
-                }
+            if let Ok(existing) = std::fs::read(&out)
+                && let Ok(old) = pack::peek(&existing)
+                && old.data_version >= data_version
+            {
+                return Err(CliError::Usage(
+                    "--data-version must be higher than the existing pack's (data versions only increase)",
+                ));
             }
             let source = read(&source)?;
             let built = match kind {

@@ -33,10 +33,10 @@ impl ManualClock {
 
     pub fn advance(&self, by: std::time::Duration) {
         let mut t = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Ok(span) = jiff::SignedDuration::try_from(by) {
-            if let Ok(next) = t.checked_add(span) {
-                *t = next;
-            }
+        if let Ok(span) = jiff::SignedDuration::try_from(by)
+            && let Ok(next) = t.checked_add(span)
+        {
+            *t = next;
         }
     }
 }

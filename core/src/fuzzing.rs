@@ -140,10 +140,10 @@ pub fn library_pack(data: &[u8]) {
 
 /// Card body text in the library's small Markdown subset.
 pub fn markdown(data: &[u8]) {
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(blocks) = crate::library::markdown::parse(text) {
-            let _ = crate::library::markdown::plain_text(&blocks);
-        }
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(blocks) = crate::library::markdown::parse(text)
+    {
+        let _ = crate::library::markdown::plain_text(&blocks);
     }
 }
 

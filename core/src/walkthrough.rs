@@ -114,10 +114,10 @@ impl Harbour {
                 .session
                 .as_mut()
                 .ok_or(Error::NotFound("supported session"))?;
-            if let Some(sec) = skip {
-                if !s.skipped.contains(&sec) {
-                    s.skipped.push(sec);
-                }
+            if let Some(sec) = skip
+                && !s.skipped.contains(&sec)
+            {
+                s.skipped.push(sec);
             }
             s.step = step.min(total);
             s.skipped.clone()

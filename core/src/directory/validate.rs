@@ -77,12 +77,13 @@ fn check_hours(h: &Hours, at: &str, problems: &mut Vec<String>) {
             problems.push(format!("service {at}: a window with no days"));
         }
         let (o, c) = (w.opens, w.closes);
-        if let Some(l) = w.last_new_contact {
-            if c > o && !(o <= l && l <= c) {
-                problems.push(format!(
-                    "service {at}: last new contact {l} outside {o}–{c}"
-                ));
-            }
+        if let Some(l) = w.last_new_contact
+            && c > o
+            && !(o <= l && l <= c)
+        {
+            problems.push(format!(
+                "service {at}: last new contact {l} outside {o}–{c}"
+            ));
         }
     }
     for e in exceptions {
@@ -201,10 +202,10 @@ pub fn problems(d: &DirectoryContent) -> Vec<String> {
             p.push(format!("service {at}: no topics"));
         }
         let e = &s.eligibility;
-        if let (Some(lo), Some(hi)) = (e.min_age, e.max_age) {
-            if lo > hi {
-                p.push(format!("service {at}: minimum age above maximum"));
-            }
+        if let (Some(lo), Some(hi)) = (e.min_age, e.max_age)
+            && lo > hi
+        {
+            p.push(format!("service {at}: minimum age above maximum"));
         }
         for r in &e.age_by_area {
             if !area_codes.contains(r.area.as_str()) {
@@ -214,25 +215,25 @@ pub fn problems(d: &DirectoryContent) -> Vec<String> {
                 ));
             }
         }
-        if let Coverage::Areas(areas) = &s.coverage {
-            if areas.is_empty() || areas.iter().any(|a| !area_codes.contains(a.as_str())) {
-                p.push(format!(
-                    "service {at}: coverage names an unknown area, or none"
-                ));
-            }
+        if let Coverage::Areas(areas) = &s.coverage
+            && (areas.is_empty() || areas.iter().any(|a| !area_codes.contains(a.as_str())))
+        {
+            p.push(format!(
+                "service {at}: coverage names an unknown area, or none"
+            ));
         }
         check_hours(&s.hours, at, &mut p);
         for c in &s.channels {
             if let Some(h) = &c.hours {
                 check_hours(h, at, &mut p);
             }
-            if let Some(v) = &c.value {
-                if !value_ok(c.kind, v) {
-                    p.push(format!(
-                        "service {at}: {:?} value is not in the expected form",
-                        c.kind
-                    ));
-                }
+            if let Some(v) = &c.value
+                && !value_ok(c.kind, v)
+            {
+                p.push(format!(
+                    "service {at}: {:?} value is not in the expected form",
+                    c.kind
+                ));
             }
             if !c.keywords.is_empty() && c.kind != ChannelKind::Text {
                 p.push(format!(

@@ -335,12 +335,12 @@ fn path_problems(idx: &Index<'_>, t: &Triage, path: &Path) -> Vec<String> {
         let Some(q) = idx.questions.get(qid.as_str()) else {
             continue;
         };
-        if let Some(needed) = question_care(idx, q).filter(|_| *yes) {
-            if reached < Some(needed) {
-                p.push(format!(
-                    "triage: a yes to {qid} needs {needed:?} but the path ends in {end}"
-                ));
-            }
+        if let Some(needed) = question_care(idx, q).filter(|_| *yes)
+            && reached < Some(needed)
+        {
+            p.push(format!(
+                "triage: a yes to {qid} needs {needed:?} but the path ends in {end}"
+            ));
         }
     }
     // Ruled out: criteria answered "no", and every injury criterion once its gate said "no".

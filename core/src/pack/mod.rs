@@ -310,15 +310,14 @@ pub(crate) fn load<T: DeserializeOwned + Validate + Send>(
     };
     if let Some(Ok(Some((bytes, sig)))) = store.map(|s| s.read(kind)) {
         // A damaged or untrusted installed pack is ignored, never trusted: the baseline stays.
-        if let Ok(installed) = verify::<T>(kind, &bytes, &sig, &keys, PackSource::Installed, now) {
-            if installed.info.data_version > best.info.data_version
-                && installed.pack.content.validate().is_ok()
-            {
-                best = Loaded {
-                    content: Arc::new(installed.pack.content),
-                    info: installed.info,
-                };
-            }
+        if let Ok(installed) = verify::<T>(kind, &bytes, &sig, &keys, PackSource::Installed, now)
+            && installed.info.data_version > best.info.data_version
+            && installed.pack.content.validate().is_ok()
+        {
+            best = Loaded {
+                content: Arc::new(installed.pack.content),
+                info: installed.info,
+            };
         }
     }
     Ok(best)
