@@ -4,7 +4,6 @@
 //! the vault's database is damaged, locked out or missing: the crisis surface does not depend
 //! on anything that can fail in the encrypted store. The database is opened on first use.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -136,6 +135,13 @@ impl Harbour {
         self.config.data_dir.join(store::DB_FILE)
     }
 
+    /// The vault-wide claim, for operations that change keys or the vault's shape. Taken
+    /// while the state lock is held (always in that order, so nothing can deadlock).
+    pub(crate) fn claim(&self) -> Result<vault::claim::Claim> {
+        create_private_dir(&self.config.data_dir)?;
+        vault::claim::Claim::acquire(&self.config.data_dir)
+    }
+
     /// A panic in another thread must not make the vault unusable: the state holds no
     /// half-made changes (the database is transactional), so a poisoned lock is still sound.
     pub(crate) fn lock_state(&self) -> MutexGuard<'_, State> {
@@ -185,13 +191,27 @@ impl Harbour {
         let state = &mut *guard;
         match (state.db.as_mut(), state.keys.as_ref()) {
             (Some(db), Some(keys)) => {
-                let out = f(db, keys);
-                crate::stack::scrub();
-                out
+                // Another handle or process rotated the data key: the keys held here open
+                // nothing any more. That is "locked" (unlock again), never tampering, and
+                // nothing is written with them.
+                if vault::current_epoch(db.conn())? == keys.epoch {
+                    let out = f(db, keys);
+                    crate::stack::scrub();
+                    // The same, when the rotation committed while `f` ran.
+                    let moved = matches!(out, Err(Error::Tampered))
+                        && vault::current_epoch(db.conn()).is_ok_and(|e| e != keys.epoch);
+                    if !moved {
+                        return out;
+                    }
+                }
             }
-            _ if self.db_path().exists() => Err(Error::Locked),
-            _ => Err(Error::NoVault),
+            _ if self.db_path().exists() => return Err(Error::Locked),
+            _ => return Err(Error::NoVault),
         }
+        state.keys = None;
+        state.session = None;
+        state.authenticated_at = None;
+        Err(Error::Locked)
     }
 
     /// Decodes every quick-access record of `table`, read through the device-only key with no
@@ -205,19 +225,22 @@ impl Harbour {
         let Some(db) = self.database(&mut guard, false)? else {
             return Ok(Vec::new());
         };
-        if vault::load_row(db.conn())?.is_none() {
-            return Ok(Vec::new());
-        }
-        let quick = vault::quick_keys(db.conn(), self.keystore())?;
-        records::list(
-            db.conn(),
-            records::Reader::Quick(&quick),
-            table,
-            Some(Compartment::QuickAccess),
-        )?
-        .iter()
-        .map(decode)
-        .collect()
+        // One snapshot: the epoch, the device slot and the records all of one moment.
+        db.read(|tx| {
+            if vault::vault_row(tx)?.is_none() {
+                return Ok(Vec::new());
+            }
+            let quick = vault::quick_keys(tx, self.keystore())?;
+            records::list(
+                tx,
+                records::Reader::Quick(&quick),
+                table,
+                Some(Compartment::QuickAccess),
+            )?
+            .iter()
+            .map(decode)
+            .collect()
+        })
     }
 
     pub fn vault_state(&self) -> Result<VaultState> {
@@ -225,15 +248,16 @@ impl Harbour {
         let unlocked = guard.keys.is_some();
         let now = self.now();
         let db = self.database(&mut guard, false)?;
-        vault::state(db.map(|d| &*d), unlocked, now)
+        vault::state(db, unlocked, now)
     }
 
     /// Creates the vault and leaves it unlocked.
     pub fn create_vault(&self, secret: Secret) -> Result<()> {
         crate::stack::scrubbed(|| {
             let mut guard = self.lock_state();
+            let claim = self.claim()?;
             let db = self.database(&mut guard, true)?.ok_or(Error::NoVault)?;
-            let keys = vault::create(db, self.keystore(), &secret, &self.config.kdf)?;
+            let keys = vault::create(db, self.keystore(), &claim, &secret, &self.config.kdf)?;
             guard.keys = Some(keys);
             guard.authenticated_at = Some(self.now());
             Ok(())
@@ -274,8 +298,17 @@ impl Harbour {
         crate::stack::scrubbed(|| {
             let mut guard = self.lock_state();
             let now = self.now();
+            let claim = self.claim()?;
             let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
-            vault::change_secret(db, self.keystore(), &current, &new, &self.config.kdf, now)
+            vault::change_secret(
+                db,
+                self.keystore(),
+                &claim,
+                &current,
+                &new,
+                &self.config.kdf,
+                now,
+            )
         })
     }
 
@@ -283,18 +316,10 @@ impl Harbour {
     pub fn kdf_params(&self) -> Result<KdfParams> {
         let mut guard = self.lock_state();
         let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
-        vault::kdf_params(db.conn(), self.keystore())
+        db.read(|tx| vault::kdf_params(tx, self.keystore()))
     }
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)?;
-    Ok(())
+    Ok(crate::atomic_file::create_private_dir(dir)?)
 }

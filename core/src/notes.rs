@@ -55,9 +55,11 @@ pub(crate) fn clean_tags(tags: Vec<UserText>) -> Result<Vec<UserText>> {
         if t.chars().count() > MAX_TAG_CHARS {
             return Err(Error::InvalidInput("a tag can be up to 40 characters"));
         }
-        if t.chars().any(char::is_control) {
+        if t.chars()
+            .any(|c| c.is_control() || crate::fold::is_bidi_control(c))
+        {
             return Err(Error::InvalidInput(
-                "a tag cannot contain control characters",
+                "a tag cannot contain control or text-direction characters",
             ));
         }
         if !out.iter().any(|o| fold::fold(o) == fold::fold(t)) {
@@ -310,7 +312,7 @@ impl Harbour {
             if !existed {
                 return Err(Error::NotFound("note"));
             }
-            db.checkpoint()
+            db.checkpoint().map(|_| ())
         })
     }
 

@@ -24,6 +24,10 @@ pub(crate) const LATEST_SCHEMA: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 pub(crate) const DB_FILE: &str = "harbour.sqlite3";
 
+/// How long a write waits for another connection's write to finish before `Busy`. Writes are
+/// short (one note, one plan change); only key rotation holds the lock longer.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The database file and every side file SQLite may create beside it.
 pub(crate) fn db_files(dir: &Path) -> [std::path::PathBuf; 4] {
     [
@@ -32,6 +36,19 @@ pub(crate) fn db_files(dir: &Path) -> [std::path::PathBuf; 4] {
         dir.join(format!("{DB_FILE}-shm")),
         dir.join(format!("{DB_FILE}-journal")),
     ]
+}
+
+/// Refuses a data directory whose database or side files are symbolic links: opening would
+/// write the vault somewhere else, and erasing would delete only the link and leave the data.
+pub(crate) fn refuse_symlinks(dir: &Path) -> Result<()> {
+    for path in db_files(dir) {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::InvalidInput(
+                "the database is a symbolic link; Harbour does not follow it",
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub(crate) struct Database {
@@ -44,6 +61,9 @@ impl Database {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if let Some(dir) = path.parent() {
+            refuse_symlinks(dir)?;
+        }
         create_private_file(path)?;
         let mut conn = Connection::open_with_flags(path, flags)?;
         configure(&conn)?;
@@ -53,6 +73,17 @@ impl Database {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Runs `f` in one read transaction: every statement in it sees the same snapshot, so a
+    /// commit by another connection (another thread's handle, the app's widget) between two
+    /// of its reads cannot make consistent data look inconsistent.
+    pub(crate) fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        f(&tx)
+        // Dropping the transaction rolls it back: it wrote nothing.
     }
 
     /// Runs `f` in one IMMEDIATE transaction: all of it commits, or none of it does.
@@ -67,10 +98,34 @@ impl Database {
 
     /// Copies the WAL into the main file and truncates it, so deleted pages do not linger in
     /// the WAL. With `secure_delete` the freed pages in the main file are already zeroed.
-    pub(crate) fn checkpoint(&self) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+    ///
+    /// A TRUNCATE checkpoint must wait for every reader to finish, and it waits holding the
+    /// write lock, so a reader in another process (a widget listing notes) would stall every
+    /// writer for the whole busy timeout. So it is tried without waiting; if a reader is in
+    /// the way, a PASSIVE checkpoint copies what it can without waiting, and the WAL is
+    /// truncated at the next checkpoint that finds no reader (the next delete, lock or
+    /// rotation). Returns whether the WAL was truncated.
+    pub(crate) fn checkpoint(&self) -> Result<bool> {
+        self.conn.busy_timeout(std::time::Duration::ZERO)?;
+        let truncated = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            });
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        match truncated {
+            Ok(0) => Ok(true),
+            Ok(_) | Err(_) => {
+                // Busy: a reader holds an older snapshot. PASSIVE never waits.
+                self.conn
+                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    .or_else(|e| match Error::from(e) {
+                        Error::Busy => Ok(()),
+                        other => Err(other),
+                    })?;
+                Ok(false)
+            }
+        }
     }
 }
 
@@ -101,9 +156,9 @@ fn configure(conn: &Connection) -> Result<()> {
          PRAGMA secure_delete=ON;
          PRAGMA temp_store=MEMORY;
          PRAGMA foreign_keys=ON;
-         PRAGMA cell_size_check=ON;
-         PRAGMA busy_timeout=5000;",
+         PRAGMA cell_size_check=ON;",
     )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // Every statement a write runs is prepared once per connection: parsing SQL on every
     // note saved was a measurable share of a write's CPU time (docs/PERFORMANCE.md).
     conn.set_prepared_statement_cache_capacity(64);

@@ -10,6 +10,7 @@
 //!                                └─HKDF─▶ quick-access records subkey
 //! ```
 
+pub(crate) mod claim;
 pub mod rotate;
 pub(crate) mod slot;
 pub mod throttle;
@@ -25,8 +26,10 @@ use crate::crypto::keys::{Key32, QuickKeys, VAULT_ID_LEN, VaultKeys, random_arra
 use crate::keystore::PlatformKeyStore;
 use crate::secret::Secret;
 pub use crate::secret::SecretKind;
+use crate::store::records::Table;
 use crate::store::{Database, integrity};
 use crate::{Error, Result};
+use claim::Claim;
 use slot::{SlotKind, SlotOutcome};
 use throttle::Attempts;
 
@@ -86,8 +89,42 @@ pub(crate) fn load_row(conn: &Connection) -> Result<Option<VaultRow>> {
     .transpose()
 }
 
+/// The vault row, or `None` when there is truly no vault. A database with key slots or
+/// records but no vault row is damaged, never "no vault": answering "no vault" would invite
+/// the app to create one over the survivors, or a restore to erase them.
+pub(crate) fn vault_row(conn: &Connection) -> Result<Option<VaultRow>> {
+    if let Some(row) = load_row(conn)? {
+        return Ok(Some(row));
+    }
+    let slots: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM key_slot)", [], |r| r.get(0))?;
+    if slots {
+        return Err(Error::Corrupt);
+    }
+    for table in Table::ALL {
+        let any: bool = conn.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM {})", table.name()),
+            [],
+            |r| r.get(0),
+        )?;
+        if any {
+            return Err(Error::Corrupt);
+        }
+    }
+    Ok(None)
+}
+
 fn require_row(conn: &Connection) -> Result<VaultRow> {
-    load_row(conn)?.ok_or(Error::NoVault)
+    vault_row(conn)?.ok_or(Error::NoVault)
+}
+
+/// The key epoch the database is at now.
+pub(crate) fn current_epoch(conn: &Connection) -> Result<u32> {
+    let epoch: i64 = conn
+        .prepare_cached("SELECT epoch FROM vault WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::Corrupt)?;
+    u32::try_from(epoch).map_err(|_| Error::Tampered)
 }
 
 fn slot_blob(conn: &Connection, kind: SlotKind, epoch: u32) -> Result<Vec<u8>> {
@@ -105,23 +142,29 @@ fn slot_blob(conn: &Connection, kind: SlotKind, epoch: u32) -> Result<Vec<u8>> {
     Ok(blob)
 }
 
-pub(crate) fn state(db: Option<&Database>, unlocked: bool, now: Timestamp) -> Result<VaultState> {
+pub(crate) fn state(
+    db: Option<&mut Database>,
+    unlocked: bool,
+    now: Timestamp,
+) -> Result<VaultState> {
     let Some(db) = db else {
         return Ok(VaultState::NoVault);
     };
-    let Some(row) = load_row(db.conn())? else {
-        return Ok(VaultState::NoVault);
-    };
-    if unlocked {
-        return Ok(VaultState::Unlocked {
+    db.read(|tx| {
+        let Some(row) = vault_row(tx)? else {
+            return Ok(VaultState::NoVault);
+        };
+        if unlocked {
+            return Ok(VaultState::Unlocked {
+                secret_kind: row.secret_kind,
+            });
+        }
+        let attempts = Attempts::load(tx)?;
+        Ok(VaultState::Locked {
             secret_kind: row.secret_kind,
-        });
-    }
-    let attempts = Attempts::load(db.conn())?;
-    Ok(VaultState::Locked {
-        secret_kind: row.secret_kind,
-        failed_attempts: attempts.failures,
-        retry_after: attempts.retry_after(now),
+            failed_attempts: attempts.failures,
+            retry_after: attempts.retry_after(now),
+        })
     })
 }
 
@@ -174,11 +217,12 @@ pub(crate) fn aliases(vault_id: &[u8; VAULT_ID_LEN], epoch: u32) -> [String; 2] 
 pub(crate) fn create(
     db: &mut Database,
     store: &dyn PlatformKeyStore,
+    _claim: &Claim,
     secret: &Secret,
     profile: &KdfProfile,
 ) -> Result<VaultKeys> {
     let kind = secret.check_new()?;
-    if load_row(db.conn())?.is_some() {
+    if vault_row(db.conn())?.is_some() {
         return Err(Error::VaultExists);
     }
     let vault_id: [u8; VAULT_ID_LEN] = random_array()?;
@@ -186,7 +230,7 @@ pub(crate) fn create(
     let params = profile.params()?;
     let fresh = new_epoch(store, vault_id, epoch, secret, params)?;
     let written = db.write(|tx| {
-        if load_row(tx)?.is_some() {
+        if vault_row(tx)?.is_some() {
             return Err(Error::VaultExists);
         }
         tx.execute(
@@ -228,24 +272,67 @@ pub(crate) fn write_slots(conn: &Connection, epoch: u32, fresh: &NewEpoch) -> Re
 }
 
 /// Checks the secret, counting wrong tries, and returns the vault row and its DEK.
+///
+/// The try is counted **before** the slow KDF, in the same transaction that checks whether a
+/// delay is running: thirty guesses started at once, in threads or processes, are each counted
+/// in turn, and only the free ones reach the KDF. A right secret clears the count; a try that
+/// fails for another reason (the key store unavailable) is taken back.
 pub(crate) fn open_dek(
     db: &mut Database,
     store: &dyn PlatformKeyStore,
     secret: &Secret,
     now: Timestamp,
 ) -> Result<(VaultRow, Key32)> {
-    let row = require_row(db.conn())?;
-    if let Some(wait) = Attempts::load(db.conn())?.retry_after(now) {
-        return Err(Error::LockedOut { retry_after: wait });
-    }
-    let blob = slot_blob(db.conn(), SlotKind::Secret, row.epoch)?;
-    match slot::open_secret(store, &row.vault_id, row.epoch, &blob, secret)? {
-        SlotOutcome::Opened(dek) => Ok((row, dek)),
-        SlotOutcome::WrongSecret => {
-            let attempts = db.write(|tx| Attempts::record_failure(tx, now))?;
+    let counted = db.write(|tx| {
+        let row = require_row(tx)?;
+        if let Some(wait) = Attempts::load(tx)?.retry_after(now) {
+            return Err(Error::LockedOut { retry_after: wait });
+        }
+        let blob = slot_blob(tx, SlotKind::Secret, row.epoch)?;
+        Attempts::record_failure(tx, now)?;
+        Ok((row, blob))
+    });
+    // On a full disk the try cannot be written down first. A young person must still reach
+    // their plan, so the delay in force is checked and the try counted afterwards if there is
+    // room: guesses raced in parallel on a full disk are the one case this does not cover.
+    let (counted, (row, blob)) = match counted {
+        Ok(found) => (true, found),
+        Err(Error::StorageFull) => (
+            false,
+            db.read(|tx| {
+                let row = require_row(tx)?;
+                if let Some(wait) = Attempts::load(tx)?.retry_after(now) {
+                    return Err(Error::LockedOut { retry_after: wait });
+                }
+                let blob = slot_blob(tx, SlotKind::Secret, row.epoch)?;
+                Ok((row, blob))
+            })?,
+        ),
+        Err(e) => return Err(e),
+    };
+    match slot::open_secret(store, &row.vault_id, row.epoch, &blob, secret) {
+        Ok(SlotOutcome::Opened(dek)) => {
+            match db.write(|tx| Attempts::reset(tx)) {
+                Ok(()) | Err(Error::StorageFull) => {}
+                Err(e) => return Err(e),
+            }
+            Ok((row, dek))
+        }
+        Ok(SlotOutcome::WrongSecret) => {
+            let attempts = if counted {
+                Attempts::load(db.conn())?
+            } else {
+                db.write(|tx| Attempts::record_failure(tx, now))?
+            };
             Err(Error::WrongSecret {
                 retry_after: attempts.retry_after(now),
             })
+        }
+        Err(e) => {
+            if counted {
+                let _ = db.write(|tx| Attempts::take_back(tx));
+            }
+            Err(e)
         }
     }
 }
@@ -273,17 +360,29 @@ pub(crate) fn unlock(
     secret: &Secret,
     now: Timestamp,
 ) -> Result<VaultKeys> {
-    let (row, dek) = open_dek(db, store, secret, now)?;
-    let qak = open_qak(db.conn(), store, &row)?;
-    let keys = VaultKeys::new(row.vault_id, row.epoch, &dek, &qak);
-    // The DEK is authentic (its slot verified), so a canary or accumulator that does not
-    // match means the database was changed, not that the secret was wrong.
-    check_canary(&keys, &row)?;
-    integrity::verify(db.conn(), &keys)?;
-    if Attempts::load(db.conn())?.failures > 0 {
-        db.write(|tx| Attempts::reset(tx))?;
+    // A rotation elsewhere can commit during the KDF; its new slot opens with the same
+    // secret, so try again with it (a rotation is rare, so two retries are plenty).
+    for _ in 0..3 {
+        let (row, dek) = open_dek(db, store, secret, now)?;
+        let keys = db.read(|tx| {
+            let current = require_row(tx)?;
+            if current.epoch != row.epoch {
+                return Ok(None);
+            }
+            let qak = open_qak(tx, store, &current)?;
+            let keys = VaultKeys::new(current.vault_id, current.epoch, &dek, &qak);
+            // The DEK is authentic (its slot verified), so a canary or accumulator that does
+            // not match in this one snapshot means the database was changed, not that the
+            // secret was wrong or another writer was half-way.
+            check_canary(&keys, &current)?;
+            integrity::verify(tx, &keys)?;
+            Ok(Some(keys))
+        })?;
+        if let Some(keys) = keys {
+            return Ok(keys);
+        }
     }
-    Ok(keys)
+    Err(Error::Busy)
 }
 
 /// Checks the secret without changing what is unlocked (counted like an unlock attempt).
@@ -293,16 +392,13 @@ pub(crate) fn check_secret(
     secret: &Secret,
     now: Timestamp,
 ) -> Result<()> {
-    open_dek(db, store, secret, now)?;
-    if Attempts::load(db.conn())?.failures > 0 {
-        db.write(|tx| Attempts::reset(tx))?;
-    }
-    Ok(())
+    open_dek(db, store, secret, now).map(|_| ())
 }
 
 pub(crate) fn change_secret(
     db: &mut Database,
     store: &dyn PlatformKeyStore,
+    _claim: &Claim,
     current: &Secret,
     new: &Secret,
     profile: &KdfProfile,
@@ -314,10 +410,19 @@ pub(crate) fn change_secret(
     // Same epoch, same platform key: only the secret slot changes; no record is re-encrypted.
     let blob = slot::seal_secret(store, &row.vault_id, row.epoch, new, params, &dek)?;
     db.write(|tx| {
-        tx.execute(
+        // The claim keeps rotations out, so the epoch cannot have moved; checked anyway,
+        // because a secret slot sealed for one epoch written beside another's would leave
+        // the new secret refused and the old one still opening the vault.
+        if current_epoch(tx)? != row.epoch {
+            return Err(Error::Busy);
+        }
+        let changed = tx.execute(
             "UPDATE key_slot SET blob = ?1 WHERE kind = ?2 AND epoch = ?3",
             params![blob, SlotKind::Secret.as_str(), row.epoch],
         )?;
+        if changed != 1 {
+            return Err(Error::Tampered);
+        }
         tx.execute(
             "UPDATE vault SET secret_kind = ?1 WHERE id = 1",
             [kind.as_str()],

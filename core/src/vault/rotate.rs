@@ -10,9 +10,10 @@
 
 use rusqlite::params;
 
+use super::claim::Claim;
 use super::{
-    NewEpoch, VaultRow, aliases, delete_retired_keys, load_row, new_epoch, open_dek, open_qak,
-    write_slots,
+    NewEpoch, VaultRow, aliases, current_epoch, delete_retired_keys, load_row, new_epoch, open_dek,
+    open_qak, require_row, write_slots,
 };
 use crate::crypto::KdfProfile;
 use crate::crypto::keys::VaultKeys;
@@ -23,19 +24,34 @@ use crate::store::records::{self, Table};
 use crate::store::{Database, integrity};
 use crate::{Error, Result};
 
+/// The ordering rule for platform keys (docs/DESIGN.md, "Two callers at once"): under the
+/// claim, read epoch E; make the keys of E+1; in one transaction re-check that the epoch is
+/// still E, re-encrypt, switch to E+1 and list E's aliases as retired; after the commit
+/// delete the retired keys, then their listing. A failure before the commit deletes E+1's
+/// keys only while the database still says E, so no step ever deletes a key that committed
+/// data needs.
 fn rotate(
     db: &mut Database,
     store: &dyn PlatformKeyStore,
+    _claim: &Claim,
     secret: &Secret,
     profile: &KdfProfile,
     now: jiff::Timestamp,
 ) -> Result<VaultKeys> {
     let (row, dek) = open_dek(db, store, secret, now)?;
-    let qak = open_qak(db.conn(), store, &row)?;
+    let qak = db.read(|tx| {
+        if require_row(tx)?.epoch != row.epoch {
+            return Err(Error::Busy);
+        }
+        open_qak(tx, store, &row)
+    })?;
     let old = VaultKeys::new(row.vault_id, row.epoch, &dek, &qak);
     let epoch = row.epoch.checked_add(1).ok_or(Error::Tampered)?;
     let fresh: NewEpoch = new_epoch(store, row.vault_id, epoch, secret, profile.params()?)?;
     let written = db.write(|tx| {
+        if current_epoch(tx)? != row.epoch {
+            return Err(Error::Busy);
+        }
         for &table in Table::ALL {
             records::reseal(tx, &old, &fresh.keys, table)?;
         }
@@ -54,8 +70,12 @@ fn rotate(
         Ok(())
     });
     if let Err(e) = written {
-        for alias in aliases(&row.vault_id, epoch) {
-            let _ = store.delete(&alias);
+        // Only while nothing committed refers to them; if the epoch cannot be read, keep them
+        // (a stray key costs nothing, a missing one costs the vault).
+        if current_epoch(db.conn()).is_ok_and(|now_at| now_at == row.epoch) {
+            for alias in aliases(&row.vault_id, epoch) {
+                let _ = store.delete(&alias);
+            }
         }
         return Err(e);
     }
@@ -84,10 +104,10 @@ fn aliases_in_use(conn: &rusqlite::Connection) -> Vec<String> {
     {
         out.extend(aliases(&vault_id, epoch));
     }
-    if let Ok(mut stmt) = conn.prepare("SELECT alias FROM retired_key") {
-        if let Ok(rows) = stmt.query_map([], |r| r.get::<_, String>(0)) {
-            out.extend(rows.flatten());
-        }
+    if let Ok(mut stmt) = conn.prepare("SELECT alias FROM retired_key")
+        && let Ok(rows) = stmt.query_map([], |r| r.get::<_, String>(0))
+    {
+        out.extend(rows.flatten());
     }
     out
 }
@@ -106,8 +126,16 @@ impl Harbour {
                 return Err(Error::SessionActive);
             }
             let now = self.now();
+            let claim = self.claim()?;
             let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
-            let keys = rotate(db, self.keystore(), &secret, &self.config().kdf, now)?;
+            let keys = rotate(
+                db,
+                self.keystore(),
+                &claim,
+                &secret,
+                &self.config().kdf,
+                now,
+            )?;
             guard.keys = Some(keys);
             guard.authenticated_at = Some(now);
             Ok(())
@@ -118,6 +146,10 @@ impl Harbour {
     /// Help now and the library keep working; the app is back to "no vault".
     pub fn erase_everything(&self) -> Result<EraseReport> {
         let mut guard = self.lock_state();
+        // Nothing is deleted through a link: the data would stay where the link points.
+        crate::store::refuse_symlinks(&self.config().data_dir)?;
+        // No rotation may be making keys while they are being deleted.
+        let _claim = self.claim()?;
         guard.keys = None;
         guard.session = None;
         guard.authenticated_at = None;

@@ -77,6 +77,15 @@ impl Attempts {
         Ok(next)
     }
 
+    /// Takes back one counted try that never reached the secret (the key store failed).
+    pub(crate) fn take_back(conn: &Connection) -> Result<()> {
+        conn.execute(
+            "UPDATE unlock_attempts SET failures = max(failures - 1, 0) WHERE id = 1",
+            [],
+        )?;
+        Ok(())
+    }
+
     pub(crate) fn reset(conn: &Connection) -> Result<()> {
         conn.execute("DELETE FROM unlock_attempts", [])?;
         Ok(())
