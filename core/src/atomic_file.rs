@@ -6,6 +6,19 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+/// Creates `dir` and any missing parents readable by this user only (0700 on Unix): the data
+/// directory, its packs, the key store's folder.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 /// Who may read the file.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Access {
@@ -18,14 +31,17 @@ pub(crate) enum Access {
 /// Writes `parts`, one after another, as the new content of `path`. The temporary file is
 /// removed if anything fails.
 pub(crate) fn replace(path: &Path, parts: &[&[u8]], access: Access) -> std::io::Result<()> {
-    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(".tmp");
+    // A name of its own per write: two processes replacing the same file at once must not
+    // write into one temporary file (the last rename would then publish a mix of both).
+    let tag: [u8; 8] = crate::crypto::keys::random_array()
+        .map_err(|_| std::io::Error::other("no randomness for a temporary name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(path.file_name().unwrap_or_default());
+    tmp_name.push(format!(".{}.tmp", u64::from_le_bytes(tag)));
     let tmp = path.with_file_name(tmp_name);
     let write = || -> std::io::Result<()> {
-        // A leftover from a crash keeps its old permissions through a truncating open.
-        let _ = fs::remove_file(&tmp);
         let mut opts = fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
+        opts.write(true).create_new(true);
         #[cfg(unix)]
         if access == Access::Private {
             use std::os::unix::fs::OpenOptionsExt;
@@ -69,13 +85,38 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_write_keeps_the_old_file() {
+    fn a_failed_write_keeps_the_old_content_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // A non-empty directory at the target: the rename fails after the write.
+        let path = dir.path().join("f.bin");
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("inside"), b"old").unwrap();
+        assert!(replace(&path, &[b"new"], Access::Default).is_err());
+        assert_eq!(fs::read(path.join("inside")).unwrap(), b"old");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "a temporary file was left"
+        );
+    }
+
+    #[test]
+    fn concurrent_replacements_each_publish_a_whole_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.bin");
-        replace(&path, &[b"old"], Access::Default).unwrap();
-        // A directory where the temporary file would go makes the write fail.
-        fs::create_dir(dir.path().join("f.bin.tmp")).unwrap();
-        assert!(replace(&path, &[b"new"], Access::Default).is_err());
-        assert_eq!(fs::read(&path).unwrap(), b"old");
+        std::thread::scope(|s| {
+            for t in 0..8u8 {
+                let path = &path;
+                s.spawn(move || {
+                    for _ in 0..50 {
+                        replace(path, &[&[t; 4096]], Access::Private).unwrap();
+                    }
+                });
+            }
+        });
+        let bytes = fs::read(&path).unwrap();
+        assert_eq!(bytes.len(), 4096);
+        assert!(bytes.iter().all(|b| *b == bytes[0]), "a mix of two writes");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -146,10 +146,17 @@ impl PlatformKeyStore for MemoryKeyStore {
 /// data directory so that copying the data alone does not copy the keys.
 ///
 /// File format, one line per alias: `<alias> <64 hex digits>`. Rewritten atomically (temporary
-/// file, fsync, rename) on every change.
+/// file, fsync, rename) on every change, under an exclusive lock on `<file>.lock` so that two
+/// processes adding keys at once cannot each overwrite the other's (the lost update made one of
+/// two simultaneous `init`s unusable).
+///
+/// Permissions are enforced: a key file readable by others, or a key directory others can
+/// write, is put back to owner-only when the store opens it, and [`FileKeyStore::warnings`]
+/// says it happened so the tool can tell the user the keys may have been read.
 pub struct FileKeyStore {
     path: PathBuf,
     lock: Mutex<()>,
+    warnings: Mutex<Vec<&'static str>>,
 }
 
 impl FileKeyStore {
@@ -157,11 +164,86 @@ impl FileKeyStore {
         FileKeyStore {
             path: path.into(),
             lock: Mutex::new(()),
+            warnings: Mutex::new(Vec::new()),
         }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Permission problems found (and fixed) so far, each at most once.
+    pub fn warnings(&self) -> Vec<&'static str> {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn warn(&self, w: &'static str) {
+        let mut list = self.warnings.lock().unwrap_or_else(|e| e.into_inner());
+        if !list.contains(&w) {
+            list.push(w);
+        }
+    }
+
+    /// Checks and tightens the permissions of the key file and its directory.
+    #[cfg(unix)]
+    fn enforce_permissions(&self) {
+        use std::os::unix::fs::PermissionsExt;
+        let fix = |path: &Path, mode: u32, allowed: u32, warning: &'static str| {
+            if let Ok(m) = fs::metadata(path)
+                && m.permissions().mode() & 0o777 & !allowed != 0
+            {
+                let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+                self.warn(warning);
+            }
+        };
+        fix(
+            &self.path,
+            0o600,
+            0o600,
+            "the device key file could be read by other users; it is now owner-only, but its keys may have been copied",
+        );
+        if let Some(dir) = self.path.parent() {
+            fix(
+                dir,
+                0o700,
+                0o755,
+                "the device key directory could be changed by other users; it is now owner-only",
+            );
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn enforce_permissions(&self) {}
+
+    /// Runs `f` holding this store's lock in this process and the file lock across processes.
+    fn locked<T>(&self, f: impl FnOnce() -> Result<T, KeyStoreError>) -> Result<T, KeyStoreError> {
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.make_dir()?;
+        let mut lock_name = self.path.file_name().unwrap_or_default().to_os_string();
+        lock_name.push(".lock");
+        let mut opts = fs::OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts
+            .open(self.path.with_file_name(lock_name))
+            .map_err(|_| KeyStoreError::Unavailable)?;
+        // Held for one read-modify-write of a small file: a blocking wait is short.
+        file.lock().map_err(|_| KeyStoreError::Unavailable)?;
+        self.enforce_permissions();
+        f()
+        // The lock goes with the file.
+    }
+
+    fn make_dir(&self) -> Result<(), KeyStoreError> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        atomic_file::create_private_dir(dir).map_err(|_| KeyStoreError::Unavailable)
     }
 
     fn load(&self) -> Result<HashMap<String, Key32>, KeyStoreError> {
@@ -193,24 +275,13 @@ impl FileKeyStore {
             }
             text.push('\n');
         }
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder
-            .create(dir)
-            .map_err(|_| KeyStoreError::Unavailable)?;
         atomic_file::replace(&self.path, &[text.as_bytes()], Access::Private)
             .map_err(|_| KeyStoreError::Unavailable)
     }
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -235,35 +306,38 @@ fn valid_alias(alias: &str) -> Result<(), KeyStoreError> {
 impl PlatformKeyStore for FileKeyStore {
     fn wrap(&self, alias: &str, plaintext: &[u8]) -> Result<Vec<u8>, KeyStoreError> {
         valid_alias(alias)?;
-        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let mut keys = self.load()?;
-        if !keys.contains_key(alias) {
-            keys.insert(
-                alias.to_owned(),
-                Key32::random().map_err(|_| KeyStoreError::Failed)?,
-            );
-            self.save(&keys)?;
-        }
-        let key = keys.get(alias).ok_or(KeyStoreError::Failed)?;
-        software_wrap(key, alias, plaintext)
+        self.locked(|| {
+            let mut keys = self.load()?;
+            if !keys.contains_key(alias) {
+                keys.insert(
+                    alias.to_owned(),
+                    Key32::random().map_err(|_| KeyStoreError::Failed)?,
+                );
+                self.save(&keys)?;
+            }
+            let key = keys.get(alias).ok_or(KeyStoreError::Failed)?;
+            software_wrap(key, alias, plaintext)
+        })
     }
 
     fn unwrap(&self, alias: &str, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyStoreError> {
         valid_alias(alias)?;
-        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let keys = self.load()?;
-        let key = keys.get(alias).ok_or(KeyStoreError::NotFound)?;
-        software_unwrap(key, alias, wrapped)
+        self.locked(|| {
+            let keys = self.load()?;
+            let key = keys.get(alias).ok_or(KeyStoreError::NotFound)?;
+            software_unwrap(key, alias, wrapped)
+        })
     }
 
     fn delete(&self, alias: &str) -> Result<(), KeyStoreError> {
         valid_alias(alias)?;
-        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let mut keys = self.load()?;
-        if keys.remove(alias).is_some() {
-            self.save(&keys)?;
-        }
-        Ok(())
+        self.locked(|| {
+            let mut keys = self.load()?;
+            if keys.remove(alias).is_some() {
+                self.save(&keys)?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -326,6 +400,45 @@ mod tests {
             other.unwrap("harbour.x.device.1", &w).unwrap_err(),
             KeyStoreError::NotFound
         );
+    }
+
+    #[test]
+    fn file_store_loses_no_key_when_two_stores_add_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k").join("device.key");
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let path = &path;
+                s.spawn(move || {
+                    // A store of its own, as another process has.
+                    let store = FileKeyStore::new(path);
+                    for i in 0..25 {
+                        store.wrap(&format!("harbour.t{t}.{i}"), b"x").unwrap();
+                    }
+                });
+            }
+        });
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 100, "keys were lost");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_readable_key_file_is_made_private_and_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys").join("device.key");
+        let store = FileKeyStore::new(&path);
+        let w = store.wrap("harbour.a.1", b"x").unwrap();
+        assert!(store.warnings().is_empty());
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        fs::set_permissions(path.parent().unwrap(), fs::Permissions::from_mode(0o777)).unwrap();
+        let again = FileKeyStore::new(&path);
+        assert_eq!(&again.unwrap("harbour.a.1", &w).unwrap()[..], b"x");
+        assert_eq!(again.warnings().len(), 2, "{:?}", again.warnings());
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
     }
 
     #[test]

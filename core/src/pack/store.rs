@@ -45,7 +45,7 @@ impl PackStore {
     }
 
     pub(crate) fn write(&self, kind: PackKind, pack: &[u8], signature: &[u8]) -> Result<()> {
-        fs::create_dir_all(&self.dir)?;
+        crate::atomic_file::create_private_dir(&self.dir)?;
         let path = self.dir.join(kind.file_name());
         let len = (signature.len() as u32).to_be_bytes();
         Ok(atomic_file::replace(
