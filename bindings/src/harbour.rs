@@ -38,6 +38,14 @@ impl Harbour {
         let mut core_config = Config::new(config.data_dir);
         core_config.locale = config.locale;
         core_config.kdf = config.kdf.to_core();
+        // The fast, weak test profile only exists in builds made for the test suites.
+        if cfg!(not(feature = "testing"))
+            && core_config.kdf == harbour_core::crypto::KdfProfile::Testing
+        {
+            return Err(crate::HarbourError::InvalidInput {
+                reason: "the testing key derivation exists only in test builds".to_owned(),
+            });
+        }
         let core = harbour_core::Harbour::open(core_config, Arc::new(ForeignKeyStore(keystore)))?;
         Ok(Arc::new(Harbour { core }))
     }

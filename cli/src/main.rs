@@ -161,6 +161,8 @@ fn default_dirs() -> Option<directories::ProjectDirs> {
 
 pub struct Context {
     pub harbour: Harbour,
+    /// The device key file, kept to report permission problems it found.
+    pub keys: Arc<FileKeyStore>,
     pub out: Output,
 }
 
@@ -174,23 +176,58 @@ fn context(cli: &Cli) -> Result<Context, CliError> {
     let device_key = cli
         .device_key
         .clone()
-        .or_else(|| dirs.as_ref().map(|d| d.config_dir().join("device.key")))
+        .or_else(|| {
+            dirs.as_ref()
+                .map(|d| d.config_dir().join("keys").join(key_file_name(&data_dir)))
+        })
         .ok_or(CliError::Usage("no home directory: pass --device-key"))?;
     let mut config = Config::new(data_dir);
     config.kdf = match cli.kdf {
         KdfChoice::Calibrated => KdfProfile::default(),
-        KdfChoice::Testing => KdfProfile::Testing,
+        // Fast and weak (it also lowers a backup's work factor): only in debug builds, which
+        // the tests use; a shipped (release) build refuses it rather than obey it silently.
+        KdfChoice::Testing if cfg!(debug_assertions) => KdfProfile::Testing,
+        KdfChoice::Testing => {
+            return Err(CliError::Usage(
+                "the testing key derivation exists only in test builds",
+            ));
+        }
     };
-    let harbour = Harbour::open(config, Arc::new(FileKeyStore::new(device_key)))?;
+    let keys = Arc::new(FileKeyStore::new(device_key));
+    let harbour = Harbour::open(config, keys.clone())?;
     Ok(Context {
         harbour,
+        keys,
         out: Output { json: cli.json },
     })
 }
 
+/// The default key file for a data directory: one per directory, so that two vaults never
+/// share (and overwrite) one file of keys. Named by a hash of the directory's full path.
+fn key_file_name(data_dir: &std::path::Path) -> String {
+    let full = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    // FNV-1a: only to tell directories apart, not a secret.
+    let hash = full
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    format!("{hash:016x}.key")
+}
+
 fn run(cli: Cli) -> Result<(), CliError> {
     let ctx = context(&cli)?;
-    match cli.command {
+    let result = command(&ctx, cli.command);
+    for w in ctx.keys.warnings() {
+        eprintln!("harbour: warning: {w}");
+    }
+    result
+}
+
+fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
+    match command {
         Command::Init => {
             let secret = prompt::new_secret()?;
             ctx.harbour.create_vault(secret)?;
@@ -198,20 +235,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .done("vault created; it locks again when this command ends");
             Ok(())
         }
-        Command::Note(cmd) => notes::run(&ctx, cmd),
-        Command::Plan(cmd) => plan::run(&ctx, cmd),
-        Command::Quick => plan::quick(&ctx),
-        Command::Walkthrough => plan::walkthrough(&ctx),
-        Command::HelpNow(args) => help::help_now(&ctx, args),
-        Command::Services(cmd) => help::services(&ctx, cmd),
-        Command::Areas => help::areas(&ctx),
-        Command::FirstAid(args) => library::first_aid(&ctx, args),
-        Command::Triage(args) => library::triage(&ctx, args),
-        Command::Info(args) => library::info(&ctx, args),
-        Command::Pack(cmd) => pack::run(&ctx, cmd),
-        Command::Backup(cmd) => backup::run(&ctx, cmd),
-        Command::RotateKey => backup::rotate_key(&ctx),
-        Command::Erase { yes } => backup::erase(&ctx, yes),
+        Command::Note(cmd) => notes::run(ctx, cmd),
+        Command::Plan(cmd) => plan::run(ctx, cmd),
+        Command::Quick => plan::quick(ctx),
+        Command::Walkthrough => plan::walkthrough(ctx),
+        Command::HelpNow(args) => help::help_now(ctx, args),
+        Command::Services(cmd) => help::services(ctx, cmd),
+        Command::Areas => help::areas(ctx),
+        Command::FirstAid(args) => library::first_aid(ctx, args),
+        Command::Triage(args) => library::triage(ctx, args),
+        Command::Info(args) => library::info(ctx, args),
+        Command::Pack(cmd) => pack::run(ctx, cmd),
+        Command::Backup(cmd) => backup::run(ctx, cmd),
+        Command::RotateKey => backup::rotate_key(ctx),
+        Command::Erase { yes } => backup::erase(ctx, yes),
         Command::LockState => {
             let state = ctx.harbour.vault_state()?;
             let kdf = match state {

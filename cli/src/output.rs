@@ -35,8 +35,7 @@ pub fn local(t: Timestamp) -> String {
 pub fn terminal_safe(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if (c.is_control() && c != '\n' && c != '\t') || bidi {
+        if (c.is_control() && c != '\n' && c != '\t') || harbour_core::is_bidi_control(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             out.push(c);
@@ -139,13 +138,10 @@ impl Output {
             println!("no notes");
         }
         for n in notes {
-            let first_line = n.text.lines().next().unwrap_or("");
+            let text = terminal_safe(&n.text);
+            let first_line = text.lines().next().unwrap_or("");
             let short: String = first_line.chars().take(60).collect();
-            let more = if short.len() < n.text.len() {
-                "…"
-            } else {
-                ""
-            };
+            let more = if short.len() < text.len() { "…" } else { "" };
             let mut marks = String::new();
             if n.pinned {
                 marks.push_str(" [pinned]");
@@ -153,7 +149,11 @@ impl Output {
             if n.quick_access {
                 marks.push_str(" [quick access]");
             }
-            let tags: Vec<String> = n.tags.iter().map(|t| format!("#{}", t.as_str())).collect();
+            let tags: Vec<String> = n
+                .tags
+                .iter()
+                .map(|t| format!("#{}", terminal_safe(t)))
+                .collect();
             println!(
                 "{}  {}{}  {}{}{}{}",
                 &n.id[..8],
@@ -177,7 +177,7 @@ impl Output {
             println!("changed:  {}", local(n.updated_at));
         }
         if !n.tags.is_empty() {
-            let tags: Vec<&str> = n.tags.iter().map(|t| t.as_str()).collect();
+            let tags: Vec<String> = n.tags.iter().map(|t| terminal_safe(t)).collect();
             println!("tags:     {}", tags.join(", "));
         }
         if n.pinned || n.quick_access {
@@ -192,6 +192,6 @@ impl Output {
             );
         }
         println!();
-        println!("{}", n.text.as_str());
+        println!("{}", terminal_safe(&n.text));
     }
 }

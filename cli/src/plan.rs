@@ -11,6 +11,7 @@ use harbour_core::plan::{Plan, PlanSection, Section};
 use harbour_core::walkthrough::{Progress, WalkthroughStep};
 use serde_json::{Value, json};
 
+use crate::output::terminal_safe;
 use crate::{CliError, Context, prompt};
 
 const SECTIONS_HELP: &str = "warning-signs, on-my-own, people-and-places, people-to-ask, professionals, safer-space, what-matters, helps-and-doesnt";
@@ -50,9 +51,12 @@ pub enum PlanCommand {
         /// Comma-separated sections to include
         #[arg(long, value_delimiter = ',', required = true)]
         sections: Vec<String>,
-        /// Write a self-contained HTML page to FILE
+        /// Write a self-contained HTML page to FILE (readable by you only)
         #[arg(long, conflicts_with = "text")]
         html: Option<PathBuf>,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
         /// Print plain text
         #[arg(long)]
         text: bool,
@@ -104,9 +108,9 @@ fn print_section(s: &PlanSection) {
         println!("   (nothing yet)");
     }
     for (i, item) in s.items.iter().enumerate() {
-        println!("{:>3}. {}", i + 1, item.text.as_str());
+        println!("{:>3}. {}", i + 1, terminal_safe(&item.text));
         if let Some(c) = &item.contact {
-            println!("     how to reach: {}", c.as_str());
+            println!("     how to reach: {}", terminal_safe(c));
         }
         if let Some(id) = &item.service_id {
             println!("     service: {id}");
@@ -205,6 +209,7 @@ pub fn run(ctx: &Context, cmd: PlanCommand) -> Result<(), CliError> {
         PlanCommand::Share {
             sections,
             html,
+            force,
             text: _,
             title,
             with_app_name,
@@ -226,7 +231,7 @@ pub fn run(ctx: &Context, cmd: PlanCommand) -> Result<(), CliError> {
             })?;
             match html {
                 Some(path) => {
-                    std::fs::write(&path, out.as_bytes()).map_err(|e| CliError::Io(e.kind()))?;
+                    write_private(&path, out.as_bytes(), force)?;
                     ctx.out.done(&format!("wrote {}", path.display()));
                 }
                 None => print!("{out}"),
@@ -235,6 +240,31 @@ pub fn run(ctx: &Context, cmd: PlanCommand) -> Result<(), CliError> {
     }
     h.lock()?;
     Ok(())
+}
+
+/// Writes the user's words to a file only they can read, never over an existing file unless
+/// asked: a shared page holds parts of their plan.
+fn write_private(path: &std::path::Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true);
+    if force {
+        opts.create(true).truncate(true);
+    } else {
+        opts.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => CliError::Usage(
+            "that file exists already: choose another name, or add --force to replace it",
+        ),
+        kind => CliError::Io(kind),
+    })?;
+    f.write_all(bytes).map_err(|e| CliError::Io(e.kind()))
 }
 
 /// `harbour quick`: what is readable without the secret.
@@ -260,7 +290,7 @@ pub fn quick(ctx: &Context) -> Result<(), CliError> {
     if !q.notes.is_empty() {
         println!("Notes");
         for n in &q.notes {
-            println!("- {}", n.text.as_str());
+            println!("- {}", terminal_safe(&n.text));
         }
     }
     Ok(())
@@ -276,7 +306,7 @@ fn show_step(s: &WalkthroughStep) {
     } else {
         println!("Already here:");
         for i in &s.items {
-            println!("  - {}", i.text.as_str());
+            println!("  - {}", terminal_safe(&i.text));
         }
     }
     println!(

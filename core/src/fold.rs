@@ -54,6 +54,15 @@ pub(crate) fn words(query: &str) -> Vec<Zeroizing<String>> {
         .collect()
 }
 
+/// Characters that change the direction text is shown in (U+202E and friends). In a short
+/// label such as a tag they serve only to make it read as something it is not.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

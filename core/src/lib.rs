@@ -33,6 +33,7 @@ pub mod walkthrough;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
+pub use fold::is_bidi_control;
 pub use harbour::{Config, Harbour};
 pub use keystore::{FileKeyStore, KeyStoreError, MemoryKeyStore, PlatformKeyStore};
 pub use secret::{Secret, UserText};

@@ -106,6 +106,11 @@ impl Secret {
             if steps.iter().all(|&s| s == 1) || steps.iter().all(|&s| s == -1) {
                 return Err(Error::WeakSecret("a PIN cannot be a run like 123456"));
             }
+            if easy_to_guess(text) {
+                return Err(Error::WeakSecret(
+                    "that PIN is one of the first anyone would try: choose digits with no pattern",
+                ));
+            }
             return Ok(SecretKind::Pin);
         }
         if text.trim().chars().count() < MIN_PASSPHRASE_CHARS {
@@ -113,8 +118,95 @@ impl Secret {
                 "a passphrase needs at least 8 characters (or use a PIN of 6 or more digits)",
             ));
         }
+        if easy_to_guess(text) {
+            return Err(Error::WeakSecret(
+                "that passphrase is one of the first anyone would try: a few words you will remember work well",
+            ));
+        }
         Ok(SecretKind::Passphrase)
     }
+}
+
+/// The most common PINs and passwords (from published lists of leaked passwords, reduced to
+/// what Harbour's length rules let through). Anyone guessing tries these first, and five free
+/// tries would cover the top of this list.
+const COMMON: &[&str] = &[
+    "000000",
+    "112233",
+    "121212",
+    "123123",
+    "123321",
+    "131313",
+    "159753",
+    "222222",
+    "232323",
+    "654321",
+    "666666",
+    "696969",
+    "777777",
+    "987654",
+    "101010",
+    "112211",
+    "102030",
+    "147258",
+    "123654",
+    "520520",
+    "password",
+    "passw0rd",
+    "password1",
+    "qwertyui",
+    "qwertyuiop",
+    "qwerty123",
+    "iloveyou",
+    "letmein1",
+    "football",
+    "baseball",
+    "sunshine",
+    "princess",
+    "whatever",
+    "trustno1",
+    "superman",
+    "starwars",
+    "monkey123",
+    "welcome1",
+    "computer",
+    "asdfghjk",
+    "zxcvbnm1",
+    "abc12345",
+    "harbour1",
+    "11111111",
+];
+
+/// Whether `text` (already checked for length) is one anyone would try early: on the common
+/// list, one short piece repeated ("passwordpassword", "121212"), or a straight run of letters
+/// or digits ("abcdefgh", "1234567890", wrapping round from 9 to 0).
+pub(crate) fn easy_to_guess(text: &str) -> bool {
+    let lower: Vec<char> = text.trim().to_lowercase().chars().collect();
+    let n = lower.len();
+    if n == 0 {
+        return true;
+    }
+    let joined: String = lower.iter().collect();
+    if COMMON.contains(&joined.as_str()) {
+        return true;
+    }
+    // One unit repeated: the unit is all there is to guess.
+    for unit in 1..=n / 2 {
+        if n.is_multiple_of(unit) && (unit..n).all(|i| lower[i] == lower[i - unit]) {
+            return true;
+        }
+    }
+    // A straight run, up or down, digits wrapping round.
+    let step = |a: char, b: char| -> Option<i32> {
+        match (a.to_digit(10), b.to_digit(10)) {
+            (Some(x), Some(y)) => Some((y as i32 - x as i32).rem_euclid(10)),
+            _ if a.is_ascii_lowercase() && b.is_ascii_lowercase() => Some(b as i32 - a as i32),
+            _ => None,
+        }
+    };
+    let steps: Vec<Option<i32>> = lower.windows(2).map(|w| step(w[0], w[1])).collect();
+    let run = |up: i32, down: i32| steps.iter().all(|s| *s == Some(up) || *s == Some(down));
+    run(1, 1) || run(-1, 9)
 }
 
 impl fmt::Debug for Secret {
@@ -199,6 +291,41 @@ mod tests {
             Secret::from_text("987654").check_new(),
             Err(Error::WeakSecret(_))
         ));
+    }
+
+    #[test]
+    fn the_first_guesses_anyone_makes_are_refused() {
+        for weak in [
+            "password",
+            "abcdefgh",
+            "1234567890",
+            "0987654321",
+            "121212",
+            "123123",
+            "654321",
+            "Password",
+            "passwordpassword",
+            "zyxwvuts",
+        ] {
+            assert!(
+                matches!(
+                    Secret::from_text(weak).check_new(),
+                    Err(Error::WeakSecret(_))
+                ),
+                "{weak} was accepted"
+            );
+        }
+        for fine in [
+            "482915",
+            "730184",
+            "quiet harbour light",
+            "kettle on at nine",
+        ] {
+            assert!(
+                Secret::from_text(fine).check_new().is_ok(),
+                "{fine} refused"
+            );
+        }
     }
 
     #[test]

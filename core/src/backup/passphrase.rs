@@ -47,6 +47,11 @@ pub fn check_passphrase(p: &Secret) -> Result<()> {
             "a backup passphrase needs at least 12 characters: a few words with spaces work well",
         ));
     }
+    if crate::secret::easy_to_guess(text) {
+        return Err(Error::WeakSecret(
+            "that passphrase is one of the first anyone would try: a few words with spaces work well",
+        ));
+    }
     let mut distinct = Zeroizing::new(chars.to_vec());
     distinct.sort_unstable();
     distinct.dedup();
@@ -93,7 +98,13 @@ mod tests {
 
     #[test]
     fn weak_typed_passphrases_are_refused_with_a_reason() {
-        for weak in ["short", "aaaaaaaaaaaaaaaa", "password1234"] {
+        for weak in [
+            "short",
+            "aaaaaaaaaaaaaaaa",
+            "password1234",
+            "passwordpassword",
+            "abcdefghijklmnop",
+        ] {
             assert!(
                 matches!(
                     check_passphrase(&Secret::from_text(weak)),
