@@ -221,7 +221,7 @@ fn two_inits_at_once_make_one_usable_vault() {
             1,
             "{results:?}"
         );
-        assert!(results.iter().any(|r| *r == Err(Error::VaultExists)));
+        assert!(results.contains(&Err(Error::VaultExists)));
         open(&data, &key).unlock(Secret::from_text(PIN)).unwrap();
     }
 }
