@@ -33,14 +33,14 @@ fun main(args: Array<String>) {
     for (i in 0 until 1000) h.addNote(noteText(i), emptyList())
     // Let the JIT compile the paths first, as it would have in an app that has been running.
     repeat(50_000) { h.isUnlocked() }
-    repeat(10) { h.listNotes() }
+    repeat(10) { h.listNotes().notes }
     val calls = 200_000
     val start = System.nanoTime()
     repeat(calls) { h.isUnlocked() }
     val trivialNs = (System.nanoTime() - start).toDouble() / calls
     val list = (0 until runs).map {
         val t = System.nanoTime()
-        check(h.listNotes().size == 1000)
+        check(h.listNotes().notes.size == 1000)
         (System.nanoTime() - t) / 1e6
     }
     println("{\"trivial_ns\":$trivialNs,\"list_ms\":[${list.joinToString(",")}]}")

@@ -46,7 +46,7 @@ def main():
         for i in range(1000):
             h.add_note(note_text(i), [])
         for _ in range(3):
-            h.list_notes()
+            h.list_notes().notes
         calls = 20_000
         start = time.perf_counter_ns()
         for _ in range(calls):
@@ -55,7 +55,7 @@ def main():
         lists = []
         for _ in range(runs):
             t = time.perf_counter_ns()
-            assert len(h.list_notes()) == 1000
+            assert len(h.list_notes().notes) == 1000
             lists.append((time.perf_counter_ns() - t) / 1e6)
         h.lock()
     print(json.dumps({"trivial_ns": trivial_ns, "list_ms": lists}))

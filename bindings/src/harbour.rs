@@ -6,7 +6,7 @@ use harbour_core::{Config, Secret, UserText};
 
 use crate::error::Result;
 use crate::keystore::{ForeignKeyStore, PlatformKeyStore};
-use crate::types::{HarbourConfig, KdfInfo, Note, VaultState};
+use crate::types::{HarbourConfig, KdfInfo, Note, NoteList, VaultState};
 
 /// One per app process. Thread-safe; every call is synchronous, so call from a background
 /// thread (calls that unlock run the password KDF, about 0.75 s by design).
@@ -112,14 +112,14 @@ impl Harbour {
         Ok(self.core.note(&id)?.into())
     }
 
-    /// Pinned first, then newest first.
-    pub fn list_notes(&self) -> Result<Vec<Note>> {
-        Ok(notes(self.core.list_notes()?))
+    /// Pinned first, then newest first, with a count of notes that could not be read.
+    pub fn list_notes(&self) -> Result<NoteList> {
+        Ok(self.core.list_notes()?.into())
     }
 
     /// Notes containing every word, ignoring case and accents.
-    pub fn search_notes(&self, query: String) -> Result<Vec<Note>> {
-        Ok(notes(self.core.search_notes(&query)?))
+    pub fn search_notes(&self, query: String) -> Result<NoteList> {
+        Ok(self.core.search_notes(&query)?.into())
     }
 
     pub fn delete_note(&self, id: String) -> Result<()> {

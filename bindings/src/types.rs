@@ -139,3 +139,20 @@ impl From<CoreNote> for Note {
         }
     }
 }
+
+/// Notes as listed, and how many are in the vault but could not be read (a damaged part of
+/// the file or a changed record): show that number, and offer a backup of what can be read.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct NoteList {
+    pub notes: Vec<Note>,
+    pub unreadable: u32,
+}
+
+impl From<harbour_core::notes::NoteList> for NoteList {
+    fn from(l: harbour_core::notes::NoteList) -> Self {
+        NoteList {
+            unreadable: u32::try_from(l.unreadable).unwrap_or(u32::MAX),
+            notes: l.notes.into_iter().map(Note::from).collect(),
+        }
+    }
+}

@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, cmd: NoteCommand) -> Result<(), CliError> {
                 println!("saved note {}", &note.id[..8]);
             }
         }
-        NoteCommand::List => ctx.out.notes(&h.list_notes()?),
+        NoteCommand::List => ctx.out.note_list(&h.list_notes()?),
         NoteCommand::Show { id } => ctx.out.note(&h.note(&resolve(&id)?)?),
         NoteCommand::Edit { id, .. } => {
             let note = h.edit_note(&resolve(&id)?, text.unwrap_or_default())?;
@@ -80,7 +80,7 @@ pub fn run(ctx: &Context, cmd: NoteCommand) -> Result<(), CliError> {
                 println!("saved note {}", &note.id[..8]);
             }
         }
-        NoteCommand::Search { words } => ctx.out.notes(&h.search_notes(&words.join(" "))?),
+        NoteCommand::Search { words } => ctx.out.note_list(&h.search_notes(&words.join(" "))?),
         NoteCommand::Delete { id } => {
             let id = resolve(&id)?;
             h.delete_note(&id)?;

@@ -130,6 +130,22 @@ impl Output {
         }
     }
 
+    /// A listing, and (on standard error, so JSON stays a list) how many could not be read.
+    pub fn note_list(&self, list: &harbour_core::notes::NoteList) {
+        self.notes(list);
+        match list.unreadable {
+            0 => {}
+            1 => eprintln!(
+                "harbour: 1 note could not be read (part of the vault is damaged); the rest are \
+                 shown. `harbour backup export` saves everything that can be read."
+            ),
+            n => eprintln!(
+                "harbour: {n} notes could not be read (part of the vault is damaged); the rest \
+                 are shown. `harbour backup export` saves everything that can be read."
+            ),
+        }
+    }
+
     pub fn notes(&self, notes: &[Note]) {
         if self.json {
             return print_json(&Value::Array(notes.iter().map(note_json).collect()));

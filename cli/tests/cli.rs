@@ -193,13 +193,24 @@ fn tampered_data_exits_5_and_json_errors_are_structured() {
     let e = Env::init();
     e.ok(&["note", "add", "to be damaged"]);
     let conn = rusqlite::Connection::open(e.data().join("harbour.sqlite3")).unwrap();
-    let mut body: Vec<u8> = conn
-        .query_row("SELECT body FROM note", [], |r| r.get(0))
+    let (id, mut body): (String, Vec<u8>) = conn
+        .query_row("SELECT id, body FROM note", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     body[40] ^= 0x01;
     conn.execute("UPDATE note SET body = ?1", [body]).unwrap();
     drop(conn);
-    let out = e.run(Some(PIN), &["--json", "note", "list"]);
+    // Listing shows what can be read and says how many could not be.
+    let list = e.run(Some(PIN), &["note", "list"]);
+    assert!(list.status.success());
+    assert!(
+        stderr(&list).contains("1 note could not be read"),
+        "{}",
+        stderr(&list)
+    );
+    // The damaged note itself is refused.
+    let out = e.run(Some(PIN), &["--json", "note", "show", &id]);
     assert_eq!(out.status.code(), Some(5));
     let err: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
     assert_eq!(err["exit_code"], 5);

@@ -175,6 +175,43 @@ fn compartment(quick: bool) -> Compartment {
     }
 }
 
+/// Notes as listed, and how many could not be read (see [`NoteList::unreadable`]). Reads as a
+/// slice of notes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NoteList {
+    pub notes: Vec<Note>,
+    /// Notes that are in the vault but could not be read (a damaged part of the file, or a
+    /// changed record). Everything else is listed; nothing is deleted. Show it, e.g. "1 note
+    /// could not be read", and offer a backup of what can be.
+    pub unreadable: usize,
+}
+
+impl std::ops::Deref for NoteList {
+    type Target = [Note];
+    fn deref(&self) -> &[Note] {
+        &self.notes
+    }
+}
+
+impl IntoIterator for NoteList {
+    type Item = Note;
+    type IntoIter = std::vec::IntoIter<Note>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.notes.into_iter()
+    }
+}
+
+impl NoteList {
+    fn sorted(scan: records::Scan<Note>) -> Self {
+        let mut notes = scan.items;
+        sort(&mut notes);
+        NoteList {
+            notes,
+            unreadable: scan.unreadable,
+        }
+    }
+}
+
 /// Pinned first, then newest first.
 fn sort(notes: &mut [Note]) {
     notes.sort_by(|a, b| {
@@ -267,30 +304,29 @@ impl Harbour {
         })
     }
 
-    /// All notes, pinned first, then newest first.
-    pub fn list_notes(&self) -> Result<Vec<Note>> {
+    /// All notes, pinned first, then newest first, with a count of any that could not be read.
+    pub fn list_notes(&self) -> Result<NoteList> {
         self.with_notes(|db, keys| {
-            let mut notes = records::filter_map(
+            let scan = records::filter_map(
                 db.conn(),
                 records::Reader::Unlocked(keys),
                 Table::Note,
                 None,
                 |rec| decode(&rec).map(Some),
             )?;
-            sort(&mut notes);
-            Ok(notes)
+            Ok(NoteList::sorted(scan))
         })
     }
 
     /// Notes containing every word of `query` in their text or tags, ignoring case and accents.
-    pub fn search_notes(&self, query: &str) -> Result<Vec<Note>> {
+    pub fn search_notes(&self, query: &str) -> Result<NoteList> {
         let words = fold::words(query);
         if words.is_empty() {
             return Err(Error::InvalidInput("search needs at least one word"));
         }
         self.with_notes(|db, keys| {
             // Only matching notes are copied out of their decrypted records.
-            let mut found = records::filter_map(
+            let scan = records::filter_map(
                 db.conn(),
                 records::Reader::Unlocked(keys),
                 Table::Note,
@@ -300,8 +336,7 @@ impl Harbour {
                     Ok(v.matches(&words).then(|| v.to_note(&rec)))
                 },
             )?;
-            sort(&mut found);
-            Ok(found)
+            Ok(NoteList::sorted(scan))
         })
     }
 
@@ -367,15 +402,19 @@ pub(crate) fn import(
     Ok(())
 }
 
-/// Every note, for a backup (regardless of any supported session: the caller checks).
+/// Every note that can be read, for a backup (regardless of any supported session: the caller
+/// checks). A backup of what is readable is how someone gets their words out of a damaged
+/// vault, so unreadable notes are counted, not fatal.
 pub(crate) fn export(
     conn: &rusqlite::Connection,
     keys: &crate::crypto::keys::VaultKeys,
-) -> Result<Vec<Note>> {
-    let mut notes = records::list(conn, records::Reader::Unlocked(keys), Table::Note, None)?
-        .iter()
-        .map(decode)
-        .collect::<Result<Vec<_>>>()?;
-    sort(&mut notes);
-    Ok(notes)
+) -> Result<NoteList> {
+    let scan = records::filter_map(
+        conn,
+        records::Reader::Unlocked(keys),
+        Table::Note,
+        None,
+        |rec| decode(&rec).map(Some),
+    )?;
+    Ok(NoteList::sorted(scan))
 }

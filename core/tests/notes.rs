@@ -67,7 +67,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         h.set_note_tags(&n.id, vec!["a\u{7}".into()]),
         Err(Error::InvalidInput(_))
     ));
-    assert_eq!(h.list_notes().unwrap(), vec![n]);
+    assert_eq!(h.list_notes().unwrap().notes, vec![n]);
 }
 
 #[test]
@@ -240,6 +240,11 @@ fn many_notes_list_and_search_exactly_across_batches() {
     body[40] ^= 0x80;
     conn.execute("UPDATE note SET body = ?1 WHERE id = ?2", (&body, &id))
         .unwrap();
-    assert_eq!(h.list_notes().unwrap_err(), Error::Tampered);
-    assert_eq!(h.search_notes("sea").unwrap_err(), Error::Tampered);
+    // The damaged note is counted, never shown; the others are all listed (salvage).
+    let list = h.list_notes().unwrap();
+    assert_eq!(list.unreadable, 1);
+    assert!(!list.iter().any(|n| n.id == id));
+    assert_eq!(h.search_notes("sea").unwrap().unreadable, 1);
+    // Asked for by itself, it is refused as tampered.
+    assert_eq!(h.note(&id).unwrap_err(), Error::Tampered);
 }

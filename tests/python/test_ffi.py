@@ -58,11 +58,11 @@ class FfiEndToEnd(unittest.TestCase):
         h.create_vault(PIN)
         marker = "PYMARKER-4411"
         n = h.add_note(f"{marker} walk by the sea", ["outside"])
-        self.assertEqual(h.search_notes("SEA outside")[0].id, n.id)
+        self.assertEqual(h.search_notes("SEA outside").notes[0].id, n.id)
         h.edit_note(n.id, f"{marker} edited")
         h.lock()
         h.unlock(PIN)
-        self.assertEqual(h.list_notes()[0].text, f"{marker} edited")
+        self.assertEqual(h.list_notes().notes[0].text, f"{marker} edited")
         h.lock()
         for root, _, files in os.walk(self.dir):
             for f in files:
@@ -72,13 +72,13 @@ class FfiEndToEnd(unittest.TestCase):
     def test_typed_errors(self):
         h = open_harbour(self.dir)
         with self.assertRaises(harbour.HarbourError.NoVault):
-            h.list_notes()
+            h.list_notes().notes
         with self.assertRaises(harbour.HarbourError.WeakSecret):
             h.create_vault(b"12")
         h.create_vault(PIN)
         h.lock()
         with self.assertRaises(harbour.HarbourError.Locked):
-            h.list_notes()
+            h.list_notes().notes
         with self.assertRaises(harbour.HarbourError.WrongSecret):
             h.unlock(b"000001")
 

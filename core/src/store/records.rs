@@ -82,7 +82,7 @@ pub(crate) enum Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn epoch(&self) -> u32 {
+    pub(crate) fn epoch(&self) -> u32 {
         match self {
             Reader::Unlocked(k) => k.epoch,
             Reader::Quick(q) => q.epoch,
@@ -279,17 +279,63 @@ const PARALLEL_FROM: usize = 128;
 /// Threads per batch, at most: enough for a phone's big cores.
 const MAX_THREADS: usize = 4;
 
+/// What a scan kept, and how many records it could not read.
+#[derive(Debug)]
+pub(crate) struct Scan<T> {
+    pub items: Vec<T>,
+    /// Records that are there but could not be read: a damaged page, a changed or damaged
+    /// record, a record from a newer version. A number only: nothing of them is known.
+    pub unreadable: usize,
+}
+
 /// Decrypts every record of `table` (or of one compartment) and keeps what `f` returns, in
 /// table order. Each batch of rows is split across threads: listing and searching are almost
 /// all decryption, and phones have several cores. The connection is only used on the calling
 /// thread; the workers see ciphertext, keys and `f`.
+///
+/// **Salvage:** one bad record, or one damaged page of the file, must not hide every other
+/// note from the person who wrote them. A record that fails to open or decode is counted in
+/// [`Scan::unreadable`] and the scan goes on; if SQLite itself reports damage part-way, the
+/// scan starts again record by record ([`salvage`]). Nothing is repaired or deleted.
 pub(crate) fn filter_map<T: Send>(
     conn: &Connection,
     reader: Reader<'_>,
     table: Table,
     only: Option<Compartment>,
     f: impl Fn(Record) -> Result<Option<T>> + Sync,
-) -> Result<Vec<T>> {
+) -> Result<Scan<T>> {
+    let scan = match scan_in_batches(conn, reader, table, only, &f) {
+        Err(Error::Corrupt) => salvage(conn, reader, table, only, &f)?,
+        other => other?,
+    };
+    // Records this handle cannot open because another one rotated the key meanwhile are not
+    // damage: report that as such, and the facade answers "locked".
+    if scan.unreadable > 0 && crate::vault::current_epoch(conn)? != reader.epoch() {
+        return Err(Error::Tampered);
+    }
+    Ok(scan)
+}
+
+/// One record's outcome: kept, skipped by `f`, or unreadable.
+fn open_one<T>(
+    reader: Reader<'_>,
+    table: Table,
+    row: RawRow,
+    f: &impl Fn(Record) -> Result<Option<T>>,
+) -> std::result::Result<Option<T>, ()> {
+    let (id, rev, c, body) = row;
+    decrypt_row(reader, table, id, rev, c, body)
+        .and_then(f)
+        .map_err(|_| ())
+}
+
+fn scan_in_batches<T: Send>(
+    conn: &Connection,
+    reader: Reader<'_>,
+    table: Table,
+    only: Option<Compartment>,
+    f: &(impl Fn(Record) -> Result<Option<T>> + Sync),
+) -> Result<Scan<T>> {
     let sql = format!(
         "SELECT id, revision, compartment, body FROM {} WHERE ?1 IS NULL OR compartment = ?1",
         table.name()
@@ -299,33 +345,102 @@ pub(crate) fn filter_map<T: Send>(
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(MAX_THREADS);
-    let work = |rows: Vec<RawRow>| -> Result<Vec<T>> {
-        let mut kept = Vec::new();
-        for (id, rev, c, body) in rows {
-            if let Some(t) = f(decrypt_row(reader, table, id, rev, c, body)?)? {
-                kept.push(t);
+    let work = |rows: Vec<RawRow>| -> Result<Scan<T>> {
+        let mut part = Scan {
+            items: Vec::new(),
+            unreadable: 0,
+        };
+        for row in rows {
+            match open_one(reader, table, row, f) {
+                Ok(Some(t)) => part.items.push(t),
+                Ok(None) => {}
+                Err(()) => part.unreadable += 1,
             }
         }
-        Ok(kept)
+        Ok(part)
     };
-    let mut out = Vec::new();
+    let mut out = Scan {
+        items: Vec::new(),
+        unreadable: 0,
+    };
     loop {
         let batch = rows
             .by_ref()
             .take(BATCH)
             .collect::<rusqlite::Result<Vec<RawRow>>>()?;
         let last = batch.len() < BATCH;
-        if threads == 1 || batch.len() < PARALLEL_FROM {
-            out.extend(work(batch)?);
+        let parts = if threads == 1 || batch.len() < PARALLEL_FROM {
+            vec![work(batch)]
         } else {
-            for part in in_parallel(split(batch, threads), &work) {
-                out.extend(part?);
-            }
+            in_parallel(split(batch, threads), &work)
+        };
+        for part in parts {
+            let part = part?;
+            out.items.extend(part.items);
+            out.unreadable += part.unreadable;
         }
         if last {
             return Ok(out);
         }
     }
+}
+
+/// Reads a damaged table record by record. The rowids come from every structure that still
+/// lists them — the table itself and each of its indexes, each read as far as it goes — so a
+/// damaged page in one is read around through another; then each row is fetched on its own.
+/// Rows listed somewhere but unreadable are counted.
+fn salvage<T>(
+    conn: &Connection,
+    reader: Reader<'_>,
+    table: Table,
+    only: Option<Compartment>,
+    f: &impl Fn(Record) -> Result<Option<T>>,
+) -> Result<Scan<T>> {
+    let t = table.name();
+    let mut rowids = std::collections::BTreeSet::new();
+    for source in [
+        format!("SELECT rowid FROM {t} NOT INDEXED"),
+        format!("SELECT rowid FROM {t} INDEXED BY {t}_integrity"),
+        format!("SELECT rowid FROM {t} INDEXED BY sqlite_autoindex_{t}_1"),
+    ] {
+        let Ok(mut stmt) = conn.prepare(&source) else {
+            continue;
+        };
+        let Ok(mut rows) = stmt.query([]) else {
+            continue;
+        };
+        // As far as it goes: the first damaged page ends this source, not the salvage.
+        while let Ok(Some(row)) = rows.next() {
+            if let Ok(id) = row.get::<_, i64>(0) {
+                rowids.insert(id);
+            }
+        }
+    }
+    let mut out = Scan {
+        items: Vec::new(),
+        unreadable: 0,
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, revision, compartment, body FROM {t} WHERE rowid = ?1"
+    ))?;
+    for rowid in rowids {
+        let row = match stmt.query_row([rowid], raw) {
+            Ok(row) => row,
+            Err(_) => {
+                out.unreadable += 1;
+                continue;
+            }
+        };
+        if only.is_some_and(|c| row.2 != i64::from(c.code())) {
+            continue;
+        }
+        match open_one(reader, table, row, f) {
+            Ok(Some(item)) => out.items.push(item),
+            Ok(None) => {}
+            Err(()) => out.unreadable += 1,
+        }
+    }
+    Ok(out)
 }
 
 /// Splits `rows` into `parts` runs of nearly equal length, in order.
@@ -346,8 +461,8 @@ fn split(mut rows: Vec<RawRow>, parts: usize) -> Vec<Vec<RawRow>> {
 /// this thread (uniffi turns it into an error at the FFI boundary).
 fn in_parallel<T: Send>(
     chunks: Vec<Vec<RawRow>>,
-    work: &(impl Fn(Vec<RawRow>) -> Result<Vec<T>> + Sync),
-) -> Vec<Result<Vec<T>>> {
+    work: &(impl Fn(Vec<RawRow>) -> Result<T> + Sync),
+) -> Vec<Result<T>> {
     let mut chunks = chunks.into_iter();
     let first = chunks.next().unwrap_or_default();
     std::thread::scope(|s| {

@@ -25,7 +25,7 @@ final class BackupTests: XCTestCase {
         try h.createVault(secret: pin)
         _ = try h.addNote(text: "Breathe out slowly", tags: ["calm"])
         _ = try h.planAddItem(section: .onMyOwn, text: "Music", contact: nil, serviceId: nil)
-        let notes = try h.listNotes()
+        let notes = try h.listNotes().notes
         let plan = try h.plan()
         let backup = try h.exportBackup(passphrase: passphrase)
         XCTAssertEqual(backup.prefix(22), Data("age-encryption.org/v1\n".utf8))
@@ -48,7 +48,7 @@ final class BackupTests: XCTestCase {
         let summary = try phone.restoreBackup(backup: backup, passphrase: passphrase)
         XCTAssertEqual(summary.notes, 1)
         XCTAssertEqual(summary.planItems, 1)
-        XCTAssertEqual(try phone.listNotes(), notes)
+        XCTAssertEqual(try phone.listNotes().notes, notes)
         XCTAssertEqual(try phone.plan().sections, plan.sections)
     }
 
@@ -78,6 +78,6 @@ final class BackupTests: XCTestCase {
         XCTAssertTrue(ks.aliases.isDisjoint(with: before))
         try h.lock()
         try h.unlock(secret: pin)
-        XCTAssertEqual(try h.listNotes().map(\.text), ["kept"])
+        XCTAssertEqual(try h.listNotes().notes.map(\.text), ["kept"])
     }
 }

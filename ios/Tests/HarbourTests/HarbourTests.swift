@@ -30,12 +30,13 @@ final class HarbourTests: XCTestCase {
 
         let a = try h.addNote(text: "Breathing out slowly helped", tags: ["calm"])
         let b = try h.addNote(text: "Went to the CAFÉ with Zoë", tags: [])
-        XCTAssertEqual(Set(try h.listNotes().map(\.id)), [a.id, b.id])
-        XCTAssertEqual(try h.searchNotes(query: "cafe zoe").map(\.id), [b.id])
+        XCTAssertEqual(Set(try h.listNotes().notes.map(\.id)), [a.id, b.id])
+        XCTAssertEqual(try h.listNotes().unreadable, 0)
+        XCTAssertEqual(try h.searchNotes(query: "cafe zoe").notes.map(\.id), [b.id])
 
         _ = try h.editNote(id: a.id, text: "Breathing out slowly helped a lot")
         try h.deleteNote(id: b.id)
-        XCTAssertEqual(try h.listNotes().map(\.text), ["Breathing out slowly helped a lot"])
+        XCTAssertEqual(try h.listNotes().notes.map(\.text), ["Breathing out slowly helped a lot"])
         XCTAssertThrowsError(try h.note(id: b.id)) { error in
             guard case HarbourError.NotFound = error else { return XCTFail("\(error)") }
         }
@@ -43,7 +44,7 @@ final class HarbourTests: XCTestCase {
         try h.lock()
         XCTAssertFalse(h.isUnlocked())
         try h.unlock(secret: pin)
-        XCTAssertEqual(try h.listNotes().count, 1)
+        XCTAssertEqual(try h.listNotes().notes.count, 1)
     }
 
     func testWrongPinIsTyped() throws {
@@ -63,12 +64,12 @@ final class HarbourTests: XCTestCase {
 
     func testCallsWhileLockedAreTyped() throws {
         let h = try open()
-        XCTAssertThrowsError(try h.listNotes()) { error in
+        XCTAssertThrowsError(try h.listNotes().notes) { error in
             XCTAssertEqual(error as? HarbourError, .NoVault)
         }
         try h.createVault(secret: pin)
         try h.lock()
-        for call in [{ _ = try h.listNotes() }, { _ = try h.addNote(text: "x", tags: []) }] {
+        for call in [{ _ = try h.listNotes().notes }, { _ = try h.addNote(text: "x", tags: []) }] {
             XCTAssertThrowsError(try call()) { error in
                 XCTAssertEqual(error as? HarbourError, .Locked)
             }
@@ -120,14 +121,14 @@ final class HarbourTests: XCTestCase {
                 for i in 0..<perThread {
                     let n = try h.addNote(text: "thread \(t) note \(i)", tags: ["t\(t)"])
                     if i % 5 == 0 { _ = try h.editNote(id: n.id, text: "thread \(t) note \(i) edited") }
-                    if i % 7 == 0 { _ = try h.listNotes() }
+                    if i % 7 == 0 { _ = try h.listNotes().notes }
                 }
             } catch {
                 failures.lock(); errors.append(error); failures.unlock()
             }
         }
         XCTAssertTrue(errors.isEmpty, "\(errors)")
-        let notes = try h.listNotes()
+        let notes = try h.listNotes().notes
         XCTAssertEqual(notes.count, threads * perThread)
         XCTAssertEqual(Set(notes.map(\.id)).count, notes.count)
     }

@@ -34,10 +34,10 @@ final class PlanTests: XCTestCase {
         _ = try h.addNote(text: "private", tags: [])
         let first = try h.beginSupportedSession()
         XCTAssertEqual(first.section, .warningSigns)
-        XCTAssertThrowsError(try h.listNotes()) { XCTAssertEqual($0 as? HarbourError, .SessionActive) }
+        XCTAssertThrowsError(try h.listNotes().notes) { XCTAssertEqual($0 as? HarbourError, .SessionActive) }
         XCTAssertThrowsError(try h.endSupportedSession(secret: Data("000001".utf8)))
         try h.endSupportedSession(secret: pin)
-        XCTAssertEqual(try h.listNotes().count, 1)
+        XCTAssertEqual(try h.listNotes().notes.count, 1)
     }
 
     func testShareIsSelfContained() throws {

@@ -25,7 +25,7 @@ class BackupJvmTest {
         h.createVault(pin.copyOf())
         h.addNote("Breathe out slowly, Café at 4", listOf("calm"))
         h.planAddItem(PlanSectionKind.ON_MY_OWN, "Music", null, null)
-        val notesBefore = h.listNotes()
+        val notesBefore = h.listNotes().notes
         val planBefore = h.plan()
         val backup = h.exportBackup(passphrase.toByteArray())
         assertArrayEquals("age-encryption.org/v1\n".toByteArray(), backup.copyOf(22))
@@ -42,7 +42,7 @@ class BackupJvmTest {
         }
         val summary = phone.restoreBackup(backup, passphrase.toByteArray())
         assertEquals(RestoreSummary(1u, 1u, planBefore.version.toUInt()), summary)
-        assertEquals(notesBefore, phone.listNotes())
+        assertEquals(notesBefore, phone.listNotes().notes)
         assertEquals(planBefore.sections, phone.plan().sections)
         assertThrows(HarbourException.VaultNotEmpty::class.java) {
             phone.restoreBackup(backup, passphrase.toByteArray())
@@ -77,7 +77,7 @@ class BackupJvmTest {
         assertTrue(ks.aliases.intersect(before).isEmpty())
         h.lock()
         h.unlock(pin.copyOf())
-        assertEquals(listOf("kept"), h.listNotes().map { it.text })
+        assertEquals(listOf("kept"), h.listNotes().notes.map { it.text })
         assertThrows(HarbourException.WrongSecret::class.java) { h.rotateDataKey("000001".toByteArray()) }
         assertNotEquals(emptySet<String>(), ks.aliases)
     }

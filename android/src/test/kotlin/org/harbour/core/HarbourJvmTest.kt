@@ -29,20 +29,22 @@ class HarbourJvmTest {
         val a = h.addNote("Breathing out slowly helped", listOf("calm"))
         val b = h.addNote("Went to the CAFÉ with Zoë", emptyList())
         assertEquals(32, a.id.length)
-        assertEquals(setOf(a.id, b.id), h.listNotes().map { it.id }.toSet())
-        assertEquals(listOf(b.id), h.searchNotes("cafe zoe").map { it.id })
+        assertEquals(setOf(a.id, b.id), h.listNotes().notes.map { it.id }.toSet())
+        // Nothing damaged: every note is listed and none is counted as unreadable.
+        assertEquals(0u, h.listNotes().unreadable)
+        assertEquals(listOf(b.id), h.searchNotes("cafe zoe").notes.map { it.id })
         assertEquals("calm", h.note(a.id).tags.single())
 
         val edited = h.editNote(a.id, "Breathing out slowly helped a lot")
         assertEquals(a.createdAtMs, edited.createdAtMs)
         h.deleteNote(b.id)
-        assertEquals(listOf(a.id), h.listNotes().map { it.id })
+        assertEquals(listOf(a.id), h.listNotes().notes.map { it.id })
         assertThrows(HarbourException.NotFound::class.java) { h.note(b.id) }
 
         h.lock()
         assertFalse(h.isUnlocked())
         h.unlock(pin.copyOf())
-        assertEquals("Breathing out slowly helped a lot", h.listNotes().single().text)
+        assertEquals("Breathing out slowly helped a lot", h.listNotes().notes.single().text)
         h.close()
     }
 
@@ -61,12 +63,12 @@ class HarbourJvmTest {
 
     @Test fun callsWhileLockedAreTyped() {
         val h = open()
-        assertThrows(HarbourException.NoVault::class.java) { h.listNotes() }
+        assertThrows(HarbourException.NoVault::class.java) { h.listNotes().notes }
         h.createVault(pin.copyOf())
         h.lock()
-        assertThrows(HarbourException.Locked::class.java) { h.listNotes() }
+        assertThrows(HarbourException.Locked::class.java) { h.listNotes().notes }
         assertThrows(HarbourException.Locked::class.java) { h.addNote("x", emptyList()) }
-        assertThrows(HarbourException.Locked::class.java) { h.searchNotes("x") }
+        assertThrows(HarbourException.Locked::class.java) { h.searchNotes("x").notes }
         assertThrows(HarbourException.WeakSecret::class.java) { open().changeSecret(pin.copyOf(), "1".toByteArray()) }
     }
 
@@ -100,7 +102,7 @@ class HarbourJvmTest {
         assertThrows(HarbourException.KeyStoreFailed::class.java) { h.unlock(pin.copyOf()) }
         switchable.failWith = null
         h.unlock(pin.copyOf())
-        assertEquals(0, h.listNotes().size)
+        assertEquals(0, h.listNotes().notes.size)
     }
 
     @Test fun aRustPanicArrivesAsAnException() {
@@ -125,8 +127,8 @@ class HarbourJvmTest {
                     repeat(perThread) { i ->
                         val n = h.addNote("thread $t note $i", listOf("t$t"))
                         if (i % 5 == 0) h.editNote(n.id, "thread $t note $i edited")
-                        if (i % 7 == 0) h.searchNotes("thread $t")
-                        if (i % 10 == 0) h.listNotes()
+                        if (i % 7 == 0) h.searchNotes("thread $t").notes
+                        if (i % 10 == 0) h.listNotes().notes
                     }
                 } catch (e: Throwable) {
                     errors.add(e)
@@ -137,12 +139,12 @@ class HarbourJvmTest {
         pool.shutdown()
         assertTrue(pool.awaitTermination(50, TimeUnit.SECONDS))
         assertTrue("errors: $errors", errors.isEmpty())
-        val notes = h.listNotes()
+        val notes = h.listNotes().notes
         assertEquals(threads * perThread, notes.size)
         assertEquals(notes.size, notes.map { it.id }.toSet().size)
-        repeat(threads) { t -> assertEquals(perThread, h.searchNotes("t$t").size) }
+        repeat(threads) { t -> assertEquals(perThread, h.searchNotes("t$t").notes.size) }
         h.lock()
         h.unlock(pin.copyOf())
-        assertEquals(threads * perThread, h.listNotes().size)
+        assertEquals(threads * perThread, h.listNotes().notes.size)
     }
 }

@@ -37,15 +37,15 @@ class PlanJvmTest {
         val first = h.beginSupportedSession()
         assertEquals(PlanSectionKind.WARNING_SIGNS, first.section)
         assertEquals(8u, first.total)
-        assertThrows(HarbourException.SessionActive::class.java) { h.listNotes() }
+        assertThrows(HarbourException.SessionActive::class.java) { h.listNotes().notes }
         h.planAddItem(first.section, "Not sleeping", null, null)
         val next = h.walkthroughNext() as WalkthroughProgress.At
         assertEquals(PlanSectionKind.ON_MY_OWN, next.step.section)
         assertThrows(HarbourException.WrongSecret::class.java) { h.endSupportedSession("000001".toByteArray()) }
-        assertThrows(HarbourException.SessionActive::class.java) { h.listNotes() }
+        assertThrows(HarbourException.SessionActive::class.java) { h.listNotes().notes }
         h.endSupportedSession(pin.copyOf())
         assertFalse(h.supportedSessionActive())
-        assertEquals(1, h.listNotes().size)
+        assertEquals(1, h.listNotes().notes.size)
     }
 
     @Test fun historyAndShare() {
