@@ -235,3 +235,41 @@ fn an_upgrade_on_a_full_disk_fails_cleanly_and_succeeds_later() {
     h.unlock(Secret::from_text(PIN)).unwrap();
     assert_eq!(h.list_notes().unwrap().len(), 20);
 }
+
+/// A data directory that cannot be written (a read-only file system): what needs no secret
+/// still shows, and everything that would write is refused with a typed error.
+#[test]
+fn a_read_only_data_directory_still_shows_quick_access() {
+    let disk = SmallDisk::new(8 * 1024);
+    let data = disk.path.join("data");
+    let key = Arc::new(MemoryKeyStore::new());
+    let quick_id = {
+        let h = open(&data, &key);
+        h.create_vault(Secret::from_text(PIN)).unwrap();
+        let n = h.add_note("for a hard night".into(), vec![]).unwrap();
+        h.set_note_quick_access(&n.id, true).unwrap();
+        h.add_note("private".into(), vec![]).unwrap();
+        h.lock().unwrap();
+        n.id
+    };
+    let remount = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&disk.path)
+        .status()
+        .unwrap();
+    assert!(remount.success());
+    let h = open(&data, &key);
+    let quick = h.quick_access_notes().unwrap();
+    assert_eq!(quick.len(), 1);
+    assert_eq!(quick[0].id, quick_id);
+    assert!(matches!(
+        h.vault_state().unwrap(),
+        harbour_core::vault::VaultState::Locked { .. }
+    ));
+    // Unlocking needs its try written down first: refused, typed, not a panic or a hang.
+    assert!(matches!(
+        h.unlock(Secret::from_text(PIN)),
+        Err(Error::Storage(_) | Error::Io(_))
+    ));
+    assert!(!h.help_now(&Default::default()).unwrap().options.is_empty());
+}

@@ -65,9 +65,48 @@ impl Database {
             refuse_symlinks(dir)?;
         }
         create_private_file(path)?;
-        let mut conn = Connection::open_with_flags(path, flags)?;
-        configure(&conn)?;
-        migrate(&mut conn)?;
+        let opened = Connection::open_with_flags(path, flags)
+            .map_err(Error::from)
+            .and_then(|mut conn| {
+                configure(&conn)?;
+                migrate(&mut conn)?;
+                Ok(conn)
+            });
+        match opened {
+            Ok(conn) => Ok(Database { conn }),
+            // A read-only directory (a backup being looked at, a phone in a bad state): quick
+            // access and the vault's state can still be read, and every write is refused.
+            Err(e) if path.parent().is_some_and(read_only_dir) => {
+                Self::open_read_only(path).map_err(|_| e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Opens a database whose directory cannot be written, for reading only. WAL needs its
+    /// side files, which cannot be made here, so the file is opened as immutable: it was
+    /// checkpointed when it was last closed, and nothing can change it while it is read-only.
+    fn open_read_only(path: &Path) -> Result<Self> {
+        let mut uri = std::ffi::OsString::from("file:");
+        uri.push(path.as_os_str());
+        uri.push("?immutable=1");
+        let conn = Connection::open_with_flags(
+            std::path::Path::new(&uri),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let version = user_version(&conn)?;
+        if version > LATEST_SCHEMA {
+            return Err(Error::NewerFormat {
+                found: version,
+                supported: LATEST_SCHEMA,
+            });
+        }
+        if version < LATEST_SCHEMA {
+            // An older schema needs upgrading, which needs writing.
+            return Err(Error::Storage(rusqlite::ffi::SQLITE_READONLY));
+        }
         Ok(Database { conn })
     }
 
@@ -126,6 +165,25 @@ impl Database {
                 Ok(false)
             }
         }
+    }
+}
+
+/// Whether nothing can be created in `dir` (a read-only file system or no write permission).
+fn read_only_dir(dir: &Path) -> bool {
+    let probe = dir.join(".harbour-write-probe");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+        ),
     }
 }
 
