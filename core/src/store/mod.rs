@@ -384,6 +384,40 @@ pub(crate) mod tests {
         }
     }
 
+    /// A reader holding a snapshot (another process's list) must not make a checkpoint wait:
+    /// it copies what it can and leaves the truncation for later, at once.
+    #[test]
+    fn a_checkpoint_never_waits_for_a_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        let mut db = Database::open(&path).unwrap();
+        db.write(|tx| {
+            tx.execute("INSERT INTO setting VALUES ('a', 1, 0, x'00')", [])?;
+            Ok(())
+        })
+        .unwrap();
+        let mut reader = Connection::open(&path).unwrap();
+        let tx = reader.transaction().unwrap();
+        let _: i64 = tx
+            .query_row("SELECT count(*) FROM setting", [], |r| r.get(0))
+            .unwrap();
+        db.write(|tx| {
+            tx.execute("INSERT INTO setting VALUES ('b', 1, 0, x'00')", [])?;
+            Ok(())
+        })
+        .unwrap();
+        // With the reader's snapshot open the WAL cannot be truncated: no wait, no error.
+        assert!(!db.checkpoint().unwrap());
+        // Writers are not held up by the attempt.
+        db.write(|tx| {
+            tx.execute("INSERT INTO setting VALUES ('c', 1, 0, x'00')", [])?;
+            Ok(())
+        })
+        .unwrap();
+        drop(tx);
+        assert!(db.checkpoint().unwrap(), "truncated once the reader is gone");
+    }
+
     #[test]
     fn pragmas_are_set() {
         let dir = tempfile::tempdir().unwrap();
