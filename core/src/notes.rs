@@ -306,16 +306,7 @@ impl Harbour {
 
     /// All notes, pinned first, then newest first, with a count of any that could not be read.
     pub fn list_notes(&self) -> Result<NoteList> {
-        self.with_notes(|db, keys| {
-            let scan = records::filter_map(
-                db.conn(),
-                records::Reader::Unlocked(keys),
-                Table::Note,
-                None,
-                |rec| decode(&rec).map(Some),
-            )?;
-            Ok(NoteList::sorted(scan))
-        })
+        self.with_notes(|db, keys| export(db.conn(), keys))
     }
 
     /// Notes containing every word of `query` in their text or tags, ignoring case and accents.

@@ -21,7 +21,6 @@ pub use passphrase::{check_passphrase, generate_passphrase};
 use crate::atomic_file::{self, Access};
 use crate::harbour::Harbour;
 use crate::secret::Secret;
-use crate::store::records::Table;
 use crate::{Error, Result};
 
 /// Backup files larger than this are refused before they are read.
@@ -156,15 +155,8 @@ impl Harbour {
 }
 
 fn ensure_empty(conn: &rusqlite::Connection) -> Result<()> {
-    for table in Table::ALL {
-        let any: bool = conn.query_row(
-            &format!("SELECT EXISTS (SELECT 1 FROM {})", table.name()),
-            [],
-            |r| r.get(0),
-        )?;
-        if any {
-            return Err(Error::VaultNotEmpty);
-        }
+    if crate::store::records::any_records(conn)? {
+        return Err(Error::VaultNotEmpty);
     }
     Ok(())
 }

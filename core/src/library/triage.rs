@@ -23,7 +23,7 @@ use crate::{Error, Result};
 
 /// The longest path a tree may have. Anyone with a red flag stops at its first "yes", someone
 /// who is not hurt answers two questions, and a small wound with nothing wrong takes the
-/// longest path: thirteen short questions today.
+/// longest path: fourteen short yes-or-no questions today.
 pub const MAX_DEPTH: usize = 14;
 
 /// Where someone is in the tree after some answers.

@@ -415,7 +415,10 @@ pub(crate) mod tests {
         })
         .unwrap();
         drop(tx);
-        assert!(db.checkpoint().unwrap(), "truncated once the reader is gone");
+        assert!(
+            db.checkpoint().unwrap(),
+            "truncated once the reader is gone"
+        );
     }
 
     #[test]

@@ -106,6 +106,21 @@ pub(crate) fn key_for(keys: &VaultKeys, c: Compartment) -> &Key32 {
     }
 }
 
+/// Whether any table of records holds anything.
+pub(crate) fn any_records(conn: &Connection) -> Result<bool> {
+    for table in Table::ALL {
+        let any: bool = conn.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM {})", table.name()),
+            [],
+            |r| r.get(0),
+        )?;
+        if any {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// A fresh random record id: 128 bits, hex. Random rather than sequential so ids say nothing
 /// about order or count.
 pub(crate) fn new_id() -> Result<String> {

@@ -26,7 +26,6 @@ use crate::crypto::keys::{Key32, QuickKeys, VAULT_ID_LEN, VaultKeys, random_arra
 use crate::keystore::PlatformKeyStore;
 use crate::secret::Secret;
 pub use crate::secret::SecretKind;
-use crate::store::records::Table;
 use crate::store::{Database, integrity};
 use crate::{Error, Result};
 use claim::Claim;
@@ -97,18 +96,8 @@ pub(crate) fn vault_row(conn: &Connection) -> Result<Option<VaultRow>> {
         return Ok(Some(row));
     }
     let slots: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM key_slot)", [], |r| r.get(0))?;
-    if slots {
+    if slots || crate::store::records::any_records(conn)? {
         return Err(Error::Corrupt);
-    }
-    for table in Table::ALL {
-        let any: bool = conn.query_row(
-            &format!("SELECT EXISTS (SELECT 1 FROM {})", table.name()),
-            [],
-            |r| r.get(0),
-        )?;
-        if any {
-            return Err(Error::Corrupt);
-        }
     }
     Ok(None)
 }
