@@ -78,6 +78,9 @@ pub struct Plan {
     pub review_interval_days: u32,
     /// When a gentle reminder to look again could be offered.
     pub next_review_ms: Option<i64>,
+    /// Sections that could not be read (a damaged part of the vault): shown empty; offer a
+    /// backup. 0 normally.
+    pub unreadable: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -155,6 +158,7 @@ impl From<core::Plan> for Plan {
             last_reviewed_ms: p.last_reviewed.map(|t| t.as_millisecond()),
             review_interval_days: p.review_interval_days,
             next_review_ms: p.next_review.map(|t| t.as_millisecond()),
+            unreadable: u32::try_from(p.unreadable).unwrap_or(u32::MAX),
         }
     }
 }

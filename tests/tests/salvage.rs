@@ -143,3 +143,58 @@ fn one_changed_record_is_counted_not_fatal() {
     // Asked for by itself, the changed record is still refused as tampered.
     assert_eq!(h.note(&ids[2]).unwrap_err(), harbour_core::Error::Tampered);
 }
+
+#[test]
+fn a_damaged_plan_section_hides_only_itself_and_blocks_no_backup() {
+    use harbour_core::plan::Section;
+    let dir = tempfile::tempdir().unwrap();
+    let ks = Arc::new(MemoryKeyStore::new());
+    let h = open(dir.path(), &ks);
+    h.create_vault(Secret::from_text(PIN)).unwrap();
+    h.plan_add_item(Section::WarningSigns, "not sleeping".into(), None, None)
+        .unwrap();
+    h.plan_add_item(Section::OnMyOwn, "music".into(), None, None)
+        .unwrap();
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("harbour.sqlite3")).unwrap();
+        let mut body: Vec<u8> = conn
+            .query_row(
+                "SELECT body FROM plan_section WHERE id = 'warning_signs'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        body[40] ^= 0x01;
+        conn.execute(
+            "UPDATE plan_section SET body = ?1 WHERE id = 'warning_signs'",
+            [body],
+        )
+        .unwrap();
+    }
+    let plan = h.plan().unwrap();
+    assert_eq!(plan.unreadable, 1);
+    assert!(plan.section(Section::WarningSigns).items.is_empty());
+    assert_eq!(
+        plan.section(Section::OnMyOwn).items[0].text.as_str(),
+        "music"
+    );
+    // Changing the plan is refused, so the damaged section is never overwritten.
+    assert!(
+        h.plan_add_item(Section::OnMyOwn, "walks".into(), None, None)
+            .is_err()
+    );
+    // The backup carries what can be read.
+    h.reauthenticate(Secret::from_text(PIN)).unwrap();
+    let passphrase = Secret::from_text("quiet harbour light at dawn");
+    let backup = h.export_backup(&passphrase).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let phone = open(other.path(), &Arc::new(MemoryKeyStore::new()));
+    phone.create_vault(Secret::from_text(PIN)).unwrap();
+    phone.restore_backup(&backup, &passphrase).unwrap();
+    let restored = phone.plan().unwrap();
+    assert_eq!(
+        restored.section(Section::OnMyOwn).items[0].text.as_str(),
+        "music"
+    );
+    assert_eq!(restored.unreadable, 0);
+}

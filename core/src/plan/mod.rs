@@ -119,6 +119,10 @@ pub struct Plan {
     pub review_interval_days: u32,
     /// When a gentle reminder to look at the plan again could be offered.
     pub next_review: Option<Timestamp>,
+    /// Sections that are in the vault but could not be read (a damaged part of the file);
+    /// they show as empty, and changing the plan is refused until it is restored from a
+    /// backup, so nothing is overwritten. 0 normally.
+    pub unreadable: usize,
 }
 
 impl Plan {
@@ -407,6 +411,27 @@ fn put_section(tx: &rusqlite::Transaction<'_>, keys: &VaultKeys, s: &PlanSection
     Ok(())
 }
 
+/// As [`current_sections`], for reading only: a section that cannot be read is left empty
+/// and counted, so one damaged record does not hide the rest of the plan.
+fn readable_sections(
+    conn: &rusqlite::Connection,
+    keys: &VaultKeys,
+) -> Result<(Vec<PlanSection>, usize)> {
+    let mut sections = empty_sections();
+    let scan = records::filter_map(
+        conn,
+        records::Reader::Unlocked(keys),
+        Table::PlanSection,
+        None,
+        |rec| decode_section(&rec).map(Some),
+    )?;
+    for s in scan.items {
+        let idx = s.section as usize;
+        sections[idx] = s;
+    }
+    Ok((sections, scan.unreadable))
+}
+
 /// Reads the current sections (all eight, empty where nothing is saved).
 fn current_sections(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Vec<PlanSection>> {
     let mut sections = empty_sections();
@@ -494,16 +519,16 @@ fn assemble(sections: Vec<PlanSection>, version: u64, review: Review) -> Plan {
         last_reviewed: review.last,
         review_interval_days: review.interval_days,
         next_review,
+        unreadable: 0,
     }
 }
 
 impl Harbour {
     fn read_plan(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Plan> {
-        Ok(assemble(
-            current_sections(conn, keys)?,
-            latest_version(conn)?,
-            read_review(conn, keys)?,
-        ))
+        let (sections, unreadable) = readable_sections(conn, keys)?;
+        let mut plan = assemble(sections, latest_version(conn)?, read_review(conn, keys)?);
+        plan.unreadable = unreadable;
+        Ok(plan)
     }
 
     pub fn plan(&self) -> Result<Plan> {
@@ -736,18 +761,19 @@ pub(crate) struct PlanExport {
 }
 
 pub(crate) fn export(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<PlanExport> {
-    let mut versions = records::list(
+    // What can be read goes into the backup: that is how someone gets their plan out of a
+    // damaged vault.
+    let mut versions = records::filter_map(
         conn,
         records::Reader::Unlocked(keys),
         Table::PlanVersion,
         None,
+        |rec| decode_version(&rec).map(Some),
     )?
-    .iter()
-    .map(decode_version)
-    .collect::<Result<Vec<_>>>()?;
+    .items;
     versions.sort_by_key(|(info, _)| info.version);
     Ok(PlanExport {
-        sections: current_sections(conn, keys)?,
+        sections: readable_sections(conn, keys)?.0,
         versions,
         review: read_review(conn, keys)?,
     })
