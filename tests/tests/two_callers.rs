@@ -135,7 +135,21 @@ fn changing_the_secret_while_another_process_rotates_takes_effect() {
     let (dir, key, ids) = vault_with_notes(5);
     let data = dir.path().join("data");
     let rotator = race(&data, &key, "rotate", 1_000, 1);
-    std::thread::sleep(std::time::Duration::from_millis(150));
+    // Change the secret only once a rotation has committed, so the two really overlap.
+    let db = rusqlite::Connection::open(data.join("harbour.sqlite3")).unwrap();
+    let started = std::time::Instant::now();
+    while db
+        .query_row("SELECT epoch FROM vault", [], |r| r.get::<_, i64>(0))
+        .unwrap_or(1)
+        < 2
+    {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the rotator never rotated"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    drop(db);
     let change = race(&data, &key, "change-secret", 1, 2)
         .wait_with_output()
         .unwrap();
