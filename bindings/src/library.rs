@@ -312,10 +312,10 @@ impl Harbour {
             })
             .collect();
         Ok(match self.core().triage(&answers, age)? {
-            core::TriageStep::Question { number, question } => TriageStep::Question {
+            harbour_core::TriageStep::Question { number, question } => TriageStep::Question {
                 question: triage_question(number, question),
             },
-            core::TriageStep::Outcome {
+            harbour_core::TriageStep::Outcome {
                 outcome: o,
                 then,
                 help,

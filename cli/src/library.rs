@@ -3,10 +3,11 @@
 use std::io::BufRead;
 
 use clap::{Args, ValueEnum};
+use harbour_core::TriageStep;
 use harbour_core::directory::HelpNow;
 use harbour_core::library::{
     Answer, Audience, Card, CardFilter, CardKind, ClinicalReview, Emergency, Outcome, Question,
-    TriageStep, Urgency, markdown,
+    Urgency, markdown,
 };
 use serde_json::{Value, json};
 

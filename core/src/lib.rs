@@ -34,6 +34,6 @@ pub mod walkthrough;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use fold::is_bidi_control;
-pub use harbour::{Config, Harbour};
+pub use harbour::{Config, Harbour, QuickAccess, TriageStep};
 pub use keystore::{FileKeyStore, KeyStoreError, MemoryKeyStore, PlatformKeyStore};
 pub use secret::{Secret, UserText};

@@ -6,11 +6,13 @@
 //! principles 2 and 3 in `reference/principles.md`.
 
 use jiff::Timestamp;
+use rusqlite::{Connection, Transaction};
 
 use crate::crypto::codec::{Reader, Writer};
+use crate::crypto::keys::{QuickKeys, VaultKeys};
 use crate::fold;
-use crate::harbour::Harbour;
 use crate::secret::UserText;
+use crate::store::Database;
 use crate::store::records::{self, Compartment, Record, Table};
 use crate::{Error, Result};
 
@@ -222,165 +224,22 @@ fn sort(notes: &mut [Note]) {
     });
 }
 
-impl Harbour {
-    pub fn add_note(&self, text: UserText, tags: Vec<UserText>) -> Result<Note> {
-        check_text(&text)?;
-        let tags = clean_tags(tags)?;
-        let now = self.now();
-        self.with_notes(|db, keys| {
-            let note = Note {
-                id: records::new_id()?,
-                text,
-                tags,
-                pinned: false,
-                quick_access: false,
-                created_at: now,
-                updated_at: now,
-            };
-            db.write(|tx| {
-                records::put(
-                    tx,
-                    keys,
-                    Table::Note,
-                    &note.id,
-                    Compartment::Private,
-                    SCHEMA,
-                    &encode(&note),
-                )
-            })?;
-            Ok(note)
-        })
-    }
-
-    /// Reads, changes and writes back one note in one transaction.
-    fn update_note(&self, id: &str, change: impl FnOnce(&mut Note)) -> Result<Note> {
-        let now = self.now();
-        self.with_notes(|db, keys| {
-            db.write(|tx| {
-                let rec = records::get(tx, records::Reader::Unlocked(keys), Table::Note, id)?
-                    .ok_or(Error::NotFound("note"))?;
-                let mut note = decode(&rec)?;
-                change(&mut note);
-                note.updated_at = now;
-                records::put(
-                    tx,
-                    keys,
-                    Table::Note,
-                    id,
-                    compartment(note.quick_access),
-                    SCHEMA,
-                    &encode(&note),
-                )?;
-                Ok(note)
-            })
-        })
-    }
-
-    pub fn edit_note(&self, id: &str, text: UserText) -> Result<Note> {
-        check_text(&text)?;
-        self.update_note(id, |n| n.text = text)
-    }
-
-    pub fn set_note_tags(&self, id: &str, tags: Vec<UserText>) -> Result<Note> {
-        let tags = clean_tags(tags)?;
-        self.update_note(id, |n| n.tags = tags)
-    }
-
-    pub fn set_note_pinned(&self, id: &str, pinned: bool) -> Result<Note> {
-        self.update_note(id, |n| n.pinned = pinned)
-    }
-
-    /// Moves a note into or out of the quick-access compartment (re-encrypting it under the
-    /// other key).
-    pub fn set_note_quick_access(&self, id: &str, quick: bool) -> Result<Note> {
-        self.update_note(id, |n| n.quick_access = quick)
-    }
-
-    pub fn note(&self, id: &str) -> Result<Note> {
-        self.with_notes(|db, keys| {
-            let rec = records::get(db.conn(), records::Reader::Unlocked(keys), Table::Note, id)?
-                .ok_or(Error::NotFound("note"))?;
-            decode(&rec)
-        })
-    }
-
-    /// All notes, pinned first, then newest first, with a count of any that could not be read.
-    pub fn list_notes(&self) -> Result<NoteList> {
-        self.with_notes(|db, keys| export(db.conn(), keys))
-    }
-
-    /// Notes containing every word of `query` in their text or tags, ignoring case and accents.
-    pub fn search_notes(&self, query: &str) -> Result<NoteList> {
-        let words = fold::words(query);
-        if words.is_empty() {
-            return Err(Error::InvalidInput("search needs at least one word"));
-        }
-        self.with_notes(|db, keys| {
-            // Only matching notes are copied out of their decrypted records.
-            let scan = records::filter_map(
-                db.conn(),
-                records::Reader::Unlocked(keys),
-                Table::Note,
-                None,
-                |rec| {
-                    let v = view(&rec)?;
-                    Ok(v.matches(&words).then(|| v.to_note(&rec)))
-                },
-            )?;
-            Ok(NoteList::sorted(scan))
-        })
-    }
-
-    /// Deletes a note, then checkpoints so its ciphertext does not linger in the WAL.
-    pub fn delete_note(&self, id: &str) -> Result<()> {
-        self.with_notes(|db, keys| {
-            let existed = db.write(|tx| records::delete(tx, keys, Table::Note, id))?;
-            if !existed {
-                return Err(Error::NotFound("note"));
-            }
-            db.checkpoint().map(|_| ())
-        })
-    }
-
-    /// The one note id starting with `prefix` (at least 4 hex digits), for people typing ids.
-    pub fn resolve_note_id(&self, prefix: &str) -> Result<String> {
-        if prefix.len() < 4 {
-            return Err(Error::InvalidInput(
-                "give at least 4 characters of the note id",
-            ));
-        }
-        self.with_notes(|db, _| {
-            let ids = records::ids_with_prefix(db.conn(), Table::Note, prefix)?;
-            match ids.as_slice() {
-                [one] => Ok(one.clone()),
-                [] => Err(Error::NotFound("note")),
-                _ => Err(Error::InvalidInput(
-                    "more than one note starts with that id",
-                )),
-            }
-        })
-    }
-
-    /// Notes the user marked quick access, readable with no secret (through the device key).
-    /// Refused during a supported session, like every notes call.
-    pub fn quick_access_notes(&self) -> Result<Vec<Note>> {
-        crate::stack::scrubbed(|| {
-            if self.session_active() {
-                return Err(Error::SessionActive);
-            }
-            let mut notes = self.quick_access_records(Table::Note, decode)?;
-            sort(&mut notes);
-            Ok(notes)
-        })
-    }
+/// A new note, checked, not yet saved.
+pub(crate) fn new(text: UserText, tags: Vec<UserText>, now: Timestamp) -> Result<Note> {
+    check_text(&text)?;
+    Ok(Note {
+        id: records::new_id()?,
+        text,
+        tags: clean_tags(tags)?,
+        pinned: false,
+        quick_access: false,
+        created_at: now,
+        updated_at: now,
+    })
 }
 
-/// Writes a note as it is (id and times kept), for restoring a backup.
-pub(crate) fn import(
-    tx: &rusqlite::Transaction<'_>,
-    keys: &crate::crypto::keys::VaultKeys,
-    note: &Note,
-) -> Result<()> {
+/// Writes `note` (new or changed) in the compartment it asks for.
+fn put(tx: &Transaction<'_>, keys: &VaultKeys, note: &Note) -> Result<()> {
     records::put(
         tx,
         keys,
@@ -393,13 +252,103 @@ pub(crate) fn import(
     Ok(())
 }
 
+pub(crate) fn add(db: &mut Database, keys: &VaultKeys, note: &Note) -> Result<()> {
+    db.write(|tx| put(tx, keys, note))
+}
+
+/// Reads, changes and writes back one note in one transaction.
+pub(crate) fn update(
+    db: &mut Database,
+    keys: &VaultKeys,
+    id: &str,
+    now: Timestamp,
+    change: impl FnOnce(&mut Note),
+) -> Result<Note> {
+    db.write(|tx| {
+        let mut note = get(tx, keys, id)?;
+        change(&mut note);
+        note.updated_at = now;
+        put(tx, keys, &note)?;
+        Ok(note)
+    })
+}
+
+pub(crate) fn get(conn: &Connection, keys: &VaultKeys, id: &str) -> Result<Note> {
+    let rec = records::get(conn, records::Reader::Unlocked(keys), Table::Note, id)?
+        .ok_or(Error::NotFound("note"))?;
+    decode(&rec)
+}
+
+/// Notes containing every word of `query` in their text or tags, ignoring case and accents.
+pub(crate) fn search(conn: &Connection, keys: &VaultKeys, query: &str) -> Result<NoteList> {
+    let words = fold::words(query);
+    if words.is_empty() {
+        return Err(Error::InvalidInput("search needs at least one word"));
+    }
+    // Only matching notes are copied out of their decrypted records.
+    let scan = records::filter_map(
+        conn,
+        records::Reader::Unlocked(keys),
+        Table::Note,
+        None,
+        |rec| {
+            let v = view(&rec)?;
+            Ok(v.matches(&words).then(|| v.to_note(&rec)))
+        },
+    )?;
+    Ok(NoteList::sorted(scan))
+}
+
+/// Deletes a note, then checkpoints so its ciphertext does not linger in the WAL.
+pub(crate) fn delete(db: &mut Database, keys: &VaultKeys, id: &str) -> Result<()> {
+    let existed = db.write(|tx| records::delete(tx, keys, Table::Note, id))?;
+    if !existed {
+        return Err(Error::NotFound("note"));
+    }
+    db.checkpoint().map(|_| ())
+}
+
+/// The one note id starting with `prefix` (at least 4 hex digits), for people typing ids.
+pub(crate) fn resolve_id(conn: &Connection, prefix: &str) -> Result<String> {
+    if prefix.len() < 4 {
+        return Err(Error::InvalidInput(
+            "give at least 4 characters of the note id",
+        ));
+    }
+    let ids = records::ids_with_prefix(conn, Table::Note, prefix)?;
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Error::NotFound("note")),
+        _ => Err(Error::InvalidInput(
+            "more than one note starts with that id",
+        )),
+    }
+}
+
+/// The quick-access notes, read through the device-only key, in list order.
+pub(crate) fn quick_access(conn: &Connection, quick: &QuickKeys) -> Result<Vec<Note>> {
+    let mut notes = records::list(
+        conn,
+        records::Reader::Quick(quick),
+        Table::Note,
+        Some(Compartment::QuickAccess),
+    )?
+    .iter()
+    .map(decode)
+    .collect::<Result<Vec<_>>>()?;
+    sort(&mut notes);
+    Ok(notes)
+}
+
+/// Writes a note as it is (id and times kept), for restoring a backup.
+pub(crate) fn import(tx: &Transaction<'_>, keys: &VaultKeys, note: &Note) -> Result<()> {
+    put(tx, keys, note)
+}
+
 /// Every note that can be read, for a backup (regardless of any supported session: the caller
 /// checks). A backup of what is readable is how someone gets their words out of a damaged
 /// vault, so unreadable notes are counted, not fatal.
-pub(crate) fn export(
-    conn: &rusqlite::Connection,
-    keys: &crate::crypto::keys::VaultKeys,
-) -> Result<NoteList> {
+pub(crate) fn export(conn: &Connection, keys: &VaultKeys) -> Result<NoteList> {
     let scan = records::filter_map(
         conn,
         records::Reader::Unlocked(keys),

@@ -4,7 +4,8 @@
 //! libraries also pass blocks of plaintext through the stack (keystream XOR buffers, spilled
 //! vector registers), where nothing wipes them: the leak scan in tests/tests/leaks.rs found
 //! note text there after the vault was locked. Calling [`scrub`] at the end of an operation
-//! overwrites the stack below the caller, where those callees' frames were.
+//! overwrites the stack below the caller, where those callees' frames were. The session
+//! state's guards (`harbour/state.rs`) call it when they drop, so no call site has to.
 
 /// How much stack below the caller is overwritten. Decryption and parsing go far less deep
 /// than this (measured by the leak scan); phone threads have hundreds of KiB.
@@ -16,12 +17,4 @@ pub(crate) fn scrub() {
     let mut area = [0u8; DEPTH];
     // Observed, so the zeroing cannot be optimised away.
     std::hint::black_box(&mut area);
-}
-
-/// Runs `f`, then [`scrub`]s what it left on the stack. For the calls that handle secrets or
-/// decrypt: unlocking, rotating, backups, reading without the secret.
-pub(crate) fn scrubbed<T>(f: impl FnOnce() -> T) -> T {
-    let out = f();
-    scrub();
-    out
 }

@@ -5,10 +5,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use harbour_core::TriageStep;
 use harbour_core::directory::{HelpNow, OpenState};
 use harbour_core::library::lint::{self, MIN_CARD_EASE, MIN_MEAN_EASE};
 use harbour_core::library::model::{Answer, LibraryContent, Next, Outcome, Urgency};
-use harbour_core::library::triage::{self, TriageStep};
+use harbour_core::library::triage;
 use harbour_core::library::{CardFilter, CardKind, ClinicalReview};
 use harbour_core::{Config, Error, Harbour, MemoryKeyStore};
 use proptest::prelude::*;

@@ -23,10 +23,9 @@ pub use model::*;
 pub use query::{HelpNow, HelpOption, HelpQuery, STALE_AFTER_DAYS};
 pub use schedule::OpenState;
 
-use crate::harbour::Harbour;
 #[cfg(feature = "publisher")]
 use crate::pack::{self, PackKind};
-use crate::pack::{Loaded, PackInfo, Validate};
+use crate::pack::{Loaded, Validate};
 use crate::{Error, Result};
 use areas::AreaIndex;
 
@@ -163,104 +162,6 @@ pub struct ServiceDetail {
     pub options: Vec<HelpOption>,
 }
 
-impl Harbour {
-    /// The directory in use, loaded on first use (baseline, or a newer installed pack).
-    pub(crate) fn directory(&self) -> Result<Loaded<Directory>> {
-        self.packs().directory.get(&self.pack_store(), self.now())
-    }
-
-    /// Who can help right now. Needs no unlock and no network.
-    pub fn help_now(&self, query: &HelpQuery) -> Result<HelpNow> {
-        let now = self.now();
-        let loaded = match self.directory() {
-            Ok(l) => l,
-            // The list itself could not be loaded (a build signed with the wrong key): still
-            // never leave someone with nothing.
-            Err(_) => return Ok(emergency_only(query.at.unwrap_or(now))),
-        };
-        let mut answer = loaded.content.help_now(query, now);
-        if loaded.info.expired {
-            answer.notes.push(format!(
-                "This list was last updated on {} and may be out of date. Numbers can change: \
-                 if one does not work, try another option.",
-                loaded.info.built_at.strftime("%-d %B %Y")
-            ));
-        }
-        Ok(answer)
-    }
-
-    /// Help for one need: the services named (those this person may use, each by its best
-    /// channel open now) first, then what help now finds open for the query. Never without an
-    /// always-open line, as help now.
-    pub fn help_for(&self, services: &[String], query: &HelpQuery) -> Result<HelpNow> {
-        let mut answer = self.help_now(query)?;
-        if let Ok(loaded) = self.directory() {
-            loaded
-                .content
-                .put_first(&mut answer, services, query, self.now());
-        }
-        Ok(answer)
-    }
-
-    /// The local authorities Harbour knows, for an area picker.
-    pub fn areas(&self) -> Result<Vec<AreaSummary>> {
-        let d = self.directory()?.content;
-        Ok(d.content
-            .areas
-            .iter()
-            .map(|a| AreaSummary {
-                code: a.code.clone(),
-                name: a.name.clone(),
-                code_verified: a.code_verified,
-                local_services: d.by_area.get(&a.code).map_or(0, |list| {
-                    list.iter()
-                        .filter(|&&i| d.content.services[i].is_offered())
-                        .count()
-                }),
-            })
-            .collect())
-    }
-
-    /// One service, including inactive and defunct ones (with their redirect notes).
-    pub fn service(&self, id: &str, at: Option<jiff::Timestamp>) -> Result<ServiceDetail> {
-        let d = self.directory()?.content;
-        let s = d.service(id).ok_or(Error::NotFound("service"))?;
-        let at = at.unwrap_or_else(|| self.now());
-        let query = HelpQuery {
-            at: Some(at),
-            for_professionals: true,
-            ..HelpQuery::default()
-        };
-        let all_areas: Vec<String> = match &s.coverage {
-            Coverage::Areas(areas) => areas.clone(),
-            _ => Vec::new(),
-        };
-        let options = if s.is_offered() {
-            d.service_options(s, &query, &all_areas)
-        } else {
-            Vec::new()
-        };
-        Ok(ServiceDetail {
-            organisation: d.organisation_name(&s.organisation).to_owned(),
-            verified: s.verified(),
-            service: s.clone(),
-            options,
-        })
-    }
-
-    pub fn directory_info(&self) -> Result<PackInfo> {
-        Ok(self.directory()?.info)
-    }
-
-    /// Installs a newer signed directory pack. An older, expired, badly signed or invalid
-    /// pack is refused and the one in use stays.
-    pub fn install_directory_pack(&self, pack_bytes: &[u8], signature: &[u8]) -> Result<PackInfo> {
-        self.packs()
-            .directory
-            .install(pack_bytes, signature, &self.pack_store(), self.now())
-    }
-}
-
 /// Builds an unsigned directory pack from the fixtures' source format, or lists every problem
 /// (with where it is) so the publisher can fix the source.
 #[cfg(feature = "publisher")]
@@ -284,7 +185,72 @@ pub fn build_pack(
     )
 }
 
-fn emergency_only(at: jiff::Timestamp) -> HelpNow {
+/// Help now from the list in use, with a note when the list is past its date.
+pub(crate) fn answer(
+    loaded: &Loaded<Directory>,
+    query: &HelpQuery,
+    now: jiff::Timestamp,
+) -> HelpNow {
+    let mut answer = loaded.content.help_now(query, now);
+    if loaded.info.expired {
+        answer.notes.push(format!(
+            "This list was last updated on {} and may be out of date. Numbers can change: \
+             if one does not work, try another option.",
+            loaded.info.built_at.strftime("%-d %B %Y")
+        ));
+    }
+    answer
+}
+
+impl Directory {
+    /// The local authorities Harbour knows, for an area picker.
+    pub fn areas(&self) -> Vec<AreaSummary> {
+        self.content
+            .areas
+            .iter()
+            .map(|a| AreaSummary {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                code_verified: a.code_verified,
+                local_services: self.by_area.get(&a.code).map_or(0, |list| {
+                    list.iter()
+                        .filter(|&&i| self.content.services[i].is_offered())
+                        .count()
+                }),
+            })
+            .collect()
+    }
+
+    /// One service, including inactive and defunct ones (with their redirect notes), with
+    /// its options as of `at`.
+    pub fn detail(&self, id: &str, at: jiff::Timestamp) -> Result<ServiceDetail> {
+        let s = self.service(id).ok_or(Error::NotFound("service"))?;
+        let query = HelpQuery {
+            at: Some(at),
+            for_professionals: true,
+            ..HelpQuery::default()
+        };
+        let all_areas: Vec<String> = match &s.coverage {
+            Coverage::Areas(areas) => areas.clone(),
+            _ => Vec::new(),
+        };
+        let options = if s.is_offered() {
+            self.service_options(s, &query, &all_areas)
+        } else {
+            Vec::new()
+        };
+        Ok(ServiceDetail {
+            organisation: self.organisation_name(&s.organisation).to_owned(),
+            verified: s.verified(),
+            service: s.clone(),
+            options,
+        })
+    }
+}
+
+/// What help now shows when the list itself cannot be loaded (a build signed with the wrong
+/// key): never nothing.
+pub(crate) fn emergency_only(at: jiff::Timestamp) -> HelpNow {
     let option = |name: &str, number: &str, how: &str| HelpOption {
         service_id: String::new(),
         service_name: name.to_owned(),

@@ -15,10 +15,9 @@ use serde::Deserialize;
 
 pub use markdown::{Block, Inline};
 pub use model::*;
-pub use triage::{TriageStep, Walked};
+pub use triage::Walked;
 
-use crate::harbour::Harbour;
-use crate::pack::{Loaded, PackInfo, Validate};
+use crate::pack::Validate;
 use crate::{Error, Result};
 
 pub const BASELINE_PACK: &[u8] = include_bytes!("../../../fixtures/packs/library.json");
@@ -54,39 +53,21 @@ impl Library {
     pub fn content(&self) -> &LibraryContent {
         &self.content
     }
-}
-
-/// Which cards to list. Empty fields match everything.
-#[derive(Debug, Clone, Default)]
-pub struct CardFilter {
-    pub kind: Option<CardKind>,
-    pub topic: Option<String>,
-    pub audience: Option<Audience>,
-}
-
-impl Harbour {
-    fn library(&self) -> Result<Loaded<Library>> {
-        self.packs().library.get(&self.pack_store(), self.now())
-    }
 
     /// Cards matching the filter, in the pack's order.
-    pub fn cards(&self, filter: &CardFilter) -> Result<Vec<Card>> {
-        let lib = self.library()?.content;
-        Ok(lib
-            .content
+    pub fn cards(&self, filter: &CardFilter) -> Vec<Card> {
+        self.content
             .cards
             .iter()
             .filter(|c| filter.kind.is_none_or(|k| c.kind == k))
             .filter(|c| filter.topic.as_deref().is_none_or(|t| c.topic == t))
             .filter(|c| filter.audience.is_none_or(|a| c.audience.contains(&a)))
             .cloned()
-            .collect())
+            .collect()
     }
 
     pub fn card(&self, id: &str) -> Result<Card> {
-        self.library()?
-            .content
-            .content
+        self.content
             .cards
             .iter()
             .find(|c| c.id == id)
@@ -94,32 +75,9 @@ impl Harbour {
             .ok_or(Error::NotFound("card"))
     }
 
-    /// "Is this an emergency?": the next question after `answers`, or the outcome with the
-    /// help that fits the person (`age`, as help now takes it). "Not sure" counts as "yes".
-    pub fn triage(&self, answers: &[Answer], age: Option<u8>) -> Result<TriageStep> {
-        let walked = triage::walk(&self.library()?.content.content.triage, answers)?;
-        Ok(match walked {
-            Walked::Question { number, question } => TriageStep::Question { number, question },
-            Walked::Outcome { outcome, then } => {
-                let query = crate::directory::HelpQuery {
-                    age,
-                    topics: outcome.help.topics.clone(),
-                    ..Default::default()
-                };
-                let help = self.help_for(&outcome.help.services, &query)?;
-                TriageStep::Outcome {
-                    outcome,
-                    then,
-                    help,
-                }
-            }
-        })
-    }
-
     /// A countable message in the pack's language, e.g. `("minutes", 5)` → "5 minutes".
-    pub fn library_message(&self, key: &str, n: u64) -> Result<String> {
-        let lib = self.library()?.content;
-        let c = &lib.content;
+    pub fn message(&self, key: &str, n: u64) -> Result<String> {
+        let c = &self.content;
         let m = c.messages.get(key).ok_or(Error::NotFound("message"))?;
         let text = match m {
             Message::Plain(t) => t,
@@ -145,20 +103,14 @@ impl Harbour {
         };
         Ok(text.replace("{n}", &n.to_string()))
     }
+}
 
-    pub(crate) fn walkthrough_prompts(&self) -> Result<Vec<WalkthroughPrompt>> {
-        Ok(self.library()?.content.content.walkthrough.clone())
-    }
-
-    pub fn library_info(&self) -> Result<PackInfo> {
-        Ok(self.library()?.info)
-    }
-
-    pub fn install_library_pack(&self, pack_bytes: &[u8], signature: &[u8]) -> Result<PackInfo> {
-        self.packs()
-            .library
-            .install(pack_bytes, signature, &self.pack_store(), self.now())
-    }
+/// Which cards to list. Empty fields match everything.
+#[derive(Debug, Clone, Default)]
+pub struct CardFilter {
+    pub kind: Option<CardKind>,
+    pub topic: Option<String>,
+    pub audience: Option<Audience>,
 }
 
 /// Builds an unsigned library pack from the fixtures' source format, or lists every problem

@@ -41,25 +41,6 @@ pub enum Walked {
     },
 }
 
-/// As [`Walked`], with an outcome's help resolved for the person: what to do, who is open
-/// now for their age, and 999.
-#[derive(Debug, Clone, PartialEq)]
-// An outcome is answered once per triage, so its size costs nothing worth a box.
-#[allow(clippy::large_enum_variant)]
-pub enum TriageStep {
-    Question {
-        number: usize,
-        question: Question,
-    },
-    Outcome {
-        outcome: Outcome,
-        then: Option<Question>,
-        /// 999 and A&E, then the outcome's services this person may use that are open now,
-        /// then what else is open now for its topics; never without an always-open line.
-        help: crate::directory::HelpNow,
-    },
-}
-
 struct Index<'a> {
     questions: HashMap<&'a str, &'a Question>,
     outcomes: HashMap<&'a str, &'a Outcome>,

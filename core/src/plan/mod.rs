@@ -11,9 +11,11 @@ pub mod share;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::crypto::codec::{Reader, Writer};
-use crate::crypto::keys::VaultKeys;
-use crate::harbour::Harbour;
+use rusqlite::{Connection, Transaction};
+
+use crate::crypto::keys::{QuickKeys, VaultKeys};
 use crate::secret::UserText;
+use crate::store::Database;
 use crate::store::records::{self, Compartment, Record, Table};
 use crate::{Error, Result};
 
@@ -346,7 +348,7 @@ fn version_id(v: u64) -> String {
 
 /// Writes one saved version of the whole plan under its number.
 fn put_version(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Transaction<'_>,
     keys: &VaultKeys,
     version: u64,
     saved_at: Timestamp,
@@ -393,7 +395,7 @@ pub(crate) fn empty_sections() -> Vec<PlanSection> {
 }
 
 /// Writes one section's current items, in the compartment its quick-access setting asks for.
-fn put_section(tx: &rusqlite::Transaction<'_>, keys: &VaultKeys, s: &PlanSection) -> Result<()> {
+fn put_section(tx: &Transaction<'_>, keys: &VaultKeys, s: &PlanSection) -> Result<()> {
     let compartment = if s.quick_access {
         Compartment::QuickAccess
     } else {
@@ -413,10 +415,7 @@ fn put_section(tx: &rusqlite::Transaction<'_>, keys: &VaultKeys, s: &PlanSection
 
 /// As [`current_sections`], for reading only: a section that cannot be read is left empty
 /// and counted, so one damaged record does not hide the rest of the plan.
-fn readable_sections(
-    conn: &rusqlite::Connection,
-    keys: &VaultKeys,
-) -> Result<(Vec<PlanSection>, usize)> {
+fn readable_sections(conn: &Connection, keys: &VaultKeys) -> Result<(Vec<PlanSection>, usize)> {
     let mut sections = empty_sections();
     let scan = records::filter_map(
         conn,
@@ -433,7 +432,7 @@ fn readable_sections(
 }
 
 /// Reads the current sections (all eight, empty where nothing is saved).
-fn current_sections(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Vec<PlanSection>> {
+fn current_sections(conn: &Connection, keys: &VaultKeys) -> Result<Vec<PlanSection>> {
     let mut sections = empty_sections();
     for rec in records::list(
         conn,
@@ -448,7 +447,7 @@ fn current_sections(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Vec
     Ok(sections)
 }
 
-fn latest_version(conn: &rusqlite::Connection) -> Result<u64> {
+fn latest_version(conn: &Connection) -> Result<u64> {
     let id: Option<String> =
         conn.query_row("SELECT MAX(id) FROM plan_version", [], |r| r.get(0))?;
     id.map_or(Ok(0), |s| s.parse().map_err(|_| Error::Tampered))
@@ -459,7 +458,7 @@ pub(crate) struct Review {
     pub interval_days: u32,
 }
 
-fn read_review(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Review> {
+fn read_review(conn: &Connection, keys: &VaultKeys) -> Result<Review> {
     let Some(rec) = records::get(
         conn,
         records::Reader::Unlocked(keys),
@@ -489,7 +488,7 @@ fn read_review(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Review> 
     })
 }
 
-fn write_review(tx: &rusqlite::Transaction<'_>, keys: &VaultKeys, review: &Review) -> Result<()> {
+fn write_review(tx: &Transaction<'_>, keys: &VaultKeys, review: &Review) -> Result<()> {
     let mut w = Writer::with_capacity(16);
     w.u8(KIND_REVIEW)
         .i64(review.last.map_or(-1, |t| t.as_millisecond()))
@@ -523,234 +522,239 @@ fn assemble(sections: Vec<PlanSection>, version: u64, review: Review) -> Plan {
     }
 }
 
-impl Harbour {
-    fn read_plan(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Plan> {
-        let (sections, unreadable) = readable_sections(conn, keys)?;
-        let mut plan = assemble(sections, latest_version(conn)?, read_review(conn, keys)?);
-        plan.unreadable = unreadable;
-        Ok(plan)
-    }
-
-    pub fn plan(&self) -> Result<Plan> {
-        self.with_unlocked(|db, keys| Self::read_plan(db.conn(), keys))
-    }
-
-    /// Changes one section and saves a new version, in one transaction.
-    fn change_section(
-        &self,
-        section: Section,
-        change: Change,
-        edit: impl FnOnce(&mut PlanSection) -> Result<()>,
-    ) -> Result<Plan> {
-        let now = self.now();
-        self.with_unlocked(|db, keys| {
-            db.write(|tx| {
-                let mut sections = current_sections(tx, keys)?;
-                let target = &mut sections[section as usize];
-                edit(target)?;
-                put_section(tx, keys, target)?;
-                let version = latest_version(tx)? + 1;
-                put_version(tx, keys, version, now, change, &sections)?;
-                Ok(assemble(sections, version, read_review(tx, keys)?))
-            })
-        })
-    }
-
-    /// Adds an item at the end of a section.
-    pub fn plan_add_item(
-        &self,
-        section: Section,
-        text: UserText,
-        contact: Option<UserText>,
-        service_id: Option<String>,
-    ) -> Result<Plan> {
-        check_item(&text, contact.as_deref())?;
-        if let Some(id) = &service_id {
-            self.directory()?
-                .content
-                .service(id)
-                .ok_or(Error::NotFound("service"))?;
-        }
-        let id = records::new_id()?;
-        self.change_section(section, Change::Added(section), |s| {
-            if s.items.len() >= MAX_ITEMS {
-                return Err(Error::InvalidInput("a section can hold up to 50 items"));
-            }
-            s.items.push(PlanItem {
-                id,
-                text,
-                contact,
-                service_id,
-            });
-            Ok(())
-        })
-    }
-
-    /// Replaces the text of the item at `index` (0-based).
-    pub fn plan_edit_item(&self, section: Section, index: usize, text: UserText) -> Result<Plan> {
-        check_item(&text, None)?;
-        self.change_section(section, Change::Edited(section), |s| {
-            let item = s.items.get_mut(index).ok_or(Error::NotFound("plan item"))?;
-            item.text = text;
-            Ok(())
-        })
-    }
-
-    pub fn plan_remove_item(&self, section: Section, index: usize) -> Result<Plan> {
-        self.change_section(section, Change::Removed(section), |s| {
-            if index >= s.items.len() {
-                return Err(Error::NotFound("plan item"));
-            }
-            s.items.remove(index);
-            Ok(())
-        })
-    }
-
-    pub fn plan_move_item(&self, section: Section, from: usize, to: usize) -> Result<Plan> {
-        self.change_section(section, Change::Moved(section), |s| {
-            if from >= s.items.len() || to >= s.items.len() {
-                return Err(Error::NotFound("plan item"));
-            }
-            let item = s.items.remove(from);
-            s.items.insert(to, item);
-            Ok(())
-        })
-    }
-
-    /// Makes a section readable without the PIN (re-encrypting it under the quick-access key),
-    /// or private again.
-    pub fn plan_set_quick_access(&self, section: Section, quick: bool) -> Result<Plan> {
-        let change = if quick {
-            Change::QuickAccessOn(section)
-        } else {
-            Change::QuickAccessOff(section)
-        };
-        self.change_section(section, change, |s| {
-            s.quick_access = quick;
-            Ok(())
-        })
-    }
-
-    /// Saved versions, newest first.
-    pub fn plan_history(&self) -> Result<Vec<PlanVersionInfo>> {
-        self.with_unlocked(|db, keys| {
-            let mut out = records::list(
-                db.conn(),
-                records::Reader::Unlocked(keys),
-                Table::PlanVersion,
-                None,
-            )?
-            .iter()
-            .map(|r| decode_version(r).map(|(info, _)| info))
-            .collect::<Result<Vec<_>>>()?;
-            out.sort_by_key(|v| std::cmp::Reverse(v.version));
-            Ok(out)
-        })
-    }
-
-    /// One saved version, as a plan.
-    pub fn plan_version(&self, version: u64) -> Result<Plan> {
-        self.with_unlocked(|db, keys| {
-            let rec = records::get(
-                db.conn(),
-                records::Reader::Unlocked(keys),
-                Table::PlanVersion,
-                &version_id(version),
-            )?
-            .ok_or(Error::NotFound("plan version"))?;
-            let (info, sections) = decode_version(&rec)?;
-            Ok(assemble(
-                sections,
-                info.version,
-                read_review(db.conn(), keys)?,
-            ))
-        })
-    }
-
-    /// Makes an earlier version current again, as a new version (nothing is lost).
-    pub fn plan_restore(&self, version: u64) -> Result<Plan> {
-        let now = self.now();
-        self.with_unlocked(|db, keys| {
-            db.write(|tx| {
-                let rec = records::get(
-                    tx,
-                    records::Reader::Unlocked(keys),
-                    Table::PlanVersion,
-                    &version_id(version),
-                )?
-                .ok_or(Error::NotFound("plan version"))?;
-                let (_, sections) = decode_version(&rec)?;
-                for s in &sections {
-                    put_section(tx, keys, s)?;
-                }
-                let new_version = latest_version(tx)? + 1;
-                let change = Change::Restored { from: version };
-                put_version(tx, keys, new_version, now, change, &sections)?;
-                Ok(assemble(sections, new_version, read_review(tx, keys)?))
-            })
-        })
-    }
-
-    /// Records that the young person looked over their plan today.
-    pub fn plan_mark_reviewed(&self) -> Result<Plan> {
-        let now = self.now();
-        self.with_unlocked(|db, keys| {
-            db.write(|tx| {
-                let mut review = read_review(tx, keys)?;
-                review.last = Some(now);
-                write_review(tx, keys, &review)?;
-                Ok(assemble(
-                    current_sections(tx, keys)?,
-                    latest_version(tx)?,
-                    review,
-                ))
-            })
-        })
-    }
-
-    /// How often to suggest a review, in days (7 to 365).
-    pub fn plan_set_review_interval(&self, days: u32) -> Result<Plan> {
-        if !(7..=365).contains(&days) {
-            return Err(Error::InvalidInput(
-                "the review interval must be 7 to 365 days",
-            ));
-        }
-        self.with_unlocked(|db, keys| {
-            db.write(|tx| {
-                let mut review = read_review(tx, keys)?;
-                review.interval_days = days;
-                write_review(tx, keys, &review)?;
-                Ok(assemble(
-                    current_sections(tx, keys)?,
-                    latest_version(tx)?,
-                    review,
-                ))
-            })
-        })
-    }
+/// The plan as it is now; a section that cannot be read shows as empty and is counted.
+pub(crate) fn read(conn: &Connection, keys: &VaultKeys) -> Result<Plan> {
+    let (sections, unreadable) = readable_sections(conn, keys)?;
+    let mut plan = assemble(sections, latest_version(conn)?, read_review(conn, keys)?);
+    plan.unreadable = unreadable;
+    Ok(plan)
 }
 
-/// What can be shown without the PIN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuickAccess {
-    pub sections: Vec<PlanSection>,
-    /// Hidden (empty) during a supported session.
-    pub notes: Vec<crate::notes::Note>,
+/// Changes one section and saves a new version, in one transaction.
+fn change_section(
+    db: &mut Database,
+    keys: &VaultKeys,
+    now: Timestamp,
+    section: Section,
+    change: Change,
+    edit: impl FnOnce(&mut PlanSection) -> Result<()>,
+) -> Result<Plan> {
+    db.write(|tx| {
+        let mut sections = current_sections(tx, keys)?;
+        let target = &mut sections[section as usize];
+        edit(target)?;
+        put_section(tx, keys, target)?;
+        let version = latest_version(tx)? + 1;
+        put_version(tx, keys, version, now, change, &sections)?;
+        Ok(assemble(sections, version, read_review(tx, keys)?))
+    })
 }
 
-impl Harbour {
-    /// Quick-access plan sections and notes, read through the device-only key: no secret.
-    pub fn quick_access(&self) -> Result<QuickAccess> {
-        crate::stack::scrubbed(|| {
-            let notes = match self.quick_access_notes() {
-                Err(Error::SessionActive) => Vec::new(),
-                other => other?,
-            };
-            let mut sections = self.quick_access_records(Table::PlanSection, decode_section)?;
-            sections.sort_by_key(|s| s.section);
-            Ok(QuickAccess { sections, notes })
-        })
+/// A new item, checked, not yet saved. A linked service is checked by the caller, which
+/// knows the directory.
+pub(crate) fn new_item(
+    text: UserText,
+    contact: Option<UserText>,
+    service_id: Option<String>,
+) -> Result<PlanItem> {
+    check_item(&text, contact.as_deref())?;
+    Ok(PlanItem {
+        id: records::new_id()?,
+        text,
+        contact,
+        service_id,
+    })
+}
+
+/// Adds an item at the end of a section.
+pub(crate) fn add_item(
+    db: &mut Database,
+    keys: &VaultKeys,
+    now: Timestamp,
+    section: Section,
+    item: PlanItem,
+) -> Result<Plan> {
+    change_section(db, keys, now, section, Change::Added(section), |s| {
+        if s.items.len() >= MAX_ITEMS {
+            return Err(Error::InvalidInput("a section can hold up to 50 items"));
+        }
+        s.items.push(item);
+        Ok(())
+    })
+}
+
+/// Replaces the text of the item at `index` (0-based).
+pub(crate) fn edit_item(
+    db: &mut Database,
+    keys: &VaultKeys,
+    now: Timestamp,
+    section: Section,
+    index: usize,
+    text: UserText,
+) -> Result<Plan> {
+    check_item(&text, None)?;
+    change_section(db, keys, now, section, Change::Edited(section), |s| {
+        let item = s.items.get_mut(index).ok_or(Error::NotFound("plan item"))?;
+        item.text = text;
+        Ok(())
+    })
+}
+
+pub(crate) fn remove_item(
+    db: &mut Database,
+    keys: &VaultKeys,
+    now: Timestamp,
+    section: Section,
+    index: usize,
+) -> Result<Plan> {
+    change_section(db, keys, now, section, Change::Removed(section), |s| {
+        if index >= s.items.len() {
+            return Err(Error::NotFound("plan item"));
+        }
+        s.items.remove(index);
+        Ok(())
+    })
+}
+
+pub(crate) fn move_item(
+    db: &mut Database,
+    keys: &VaultKeys,
+    now: Timestamp,
+    section: Section,
+    from: usize,
+    to: usize,
+) -> Result<Plan> {
+    change_section(db, keys, now, section, Change::Moved(section), |s| {
+        if from >= s.items.len() || to >= s.items.len() {
+            return Err(Error::NotFound("plan item"));
+        }
+        let item = s.items.remove(from);
+        s.items.insert(to, item);
+        Ok(())
+    })
+}
+
+/// Makes a section readable without the PIN (re-encrypting it under the quick-access key),
+/// or private again.
+pub(crate) fn set_quick_access(
+    db: &mut Database,
+    keys: &VaultKeys,
+    now: Timestamp,
+    section: Section,
+    quick: bool,
+) -> Result<Plan> {
+    let change = if quick {
+        Change::QuickAccessOn(section)
+    } else {
+        Change::QuickAccessOff(section)
+    };
+    change_section(db, keys, now, section, change, |s| {
+        s.quick_access = quick;
+        Ok(())
+    })
+}
+
+/// Saved versions, newest first.
+pub(crate) fn history(conn: &Connection, keys: &VaultKeys) -> Result<Vec<PlanVersionInfo>> {
+    let mut out = records::list(
+        conn,
+        records::Reader::Unlocked(keys),
+        Table::PlanVersion,
+        None,
+    )?
+    .iter()
+    .map(|r| decode_version(r).map(|(info, _)| info))
+    .collect::<Result<Vec<_>>>()?;
+    out.sort_by_key(|v| std::cmp::Reverse(v.version));
+    Ok(out)
+}
+
+fn saved_version(
+    conn: &Connection,
+    keys: &VaultKeys,
+    version: u64,
+) -> Result<(PlanVersionInfo, Vec<PlanSection>)> {
+    let rec = records::get(
+        conn,
+        records::Reader::Unlocked(keys),
+        Table::PlanVersion,
+        &version_id(version),
+    )?
+    .ok_or(Error::NotFound("plan version"))?;
+    decode_version(&rec)
+}
+
+/// One saved version, as a plan.
+pub(crate) fn version(conn: &Connection, keys: &VaultKeys, version: u64) -> Result<Plan> {
+    let (info, sections) = saved_version(conn, keys, version)?;
+    Ok(assemble(sections, info.version, read_review(conn, keys)?))
+}
+
+/// Makes an earlier version current again, as a new version (nothing is lost).
+pub(crate) fn restore(
+    db: &mut Database,
+    keys: &VaultKeys,
+    now: Timestamp,
+    version: u64,
+) -> Result<Plan> {
+    db.write(|tx| {
+        let (_, sections) = saved_version(tx, keys, version)?;
+        for s in &sections {
+            put_section(tx, keys, s)?;
+        }
+        let new_version = latest_version(tx)? + 1;
+        let change = Change::Restored { from: version };
+        put_version(tx, keys, new_version, now, change, &sections)?;
+        Ok(assemble(sections, new_version, read_review(tx, keys)?))
+    })
+}
+
+/// Changes the review settings and returns the plan with them.
+fn change_review(
+    db: &mut Database,
+    keys: &VaultKeys,
+    edit: impl FnOnce(&mut Review),
+) -> Result<Plan> {
+    db.write(|tx| {
+        let mut review = read_review(tx, keys)?;
+        edit(&mut review);
+        write_review(tx, keys, &review)?;
+        Ok(assemble(
+            current_sections(tx, keys)?,
+            latest_version(tx)?,
+            review,
+        ))
+    })
+}
+
+/// Records that the young person looked over their plan today.
+pub(crate) fn mark_reviewed(db: &mut Database, keys: &VaultKeys, now: Timestamp) -> Result<Plan> {
+    change_review(db, keys, |r| r.last = Some(now))
+}
+
+/// How often to suggest a review, in days (7 to 365).
+pub(crate) fn set_review_interval(db: &mut Database, keys: &VaultKeys, days: u32) -> Result<Plan> {
+    if !(7..=365).contains(&days) {
+        return Err(Error::InvalidInput(
+            "the review interval must be 7 to 365 days",
+        ));
     }
+    change_review(db, keys, |r| r.interval_days = days)
+}
+
+/// The quick-access sections, read through the device-only key, in plan order.
+pub(crate) fn quick_sections(conn: &Connection, quick: &QuickKeys) -> Result<Vec<PlanSection>> {
+    let mut sections = records::list(
+        conn,
+        records::Reader::Quick(quick),
+        Table::PlanSection,
+        Some(Compartment::QuickAccess),
+    )?
+    .iter()
+    .map(decode_section)
+    .collect::<Result<Vec<_>>>()?;
+    sections.sort_by_key(|s| s.section);
+    Ok(sections)
 }
 
 /// Everything the plan holds, for backups: current sections, every saved version, review dates.
@@ -760,7 +764,7 @@ pub(crate) struct PlanExport {
     pub review: Review,
 }
 
-pub(crate) fn export(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<PlanExport> {
+pub(crate) fn export(conn: &Connection, keys: &VaultKeys) -> Result<PlanExport> {
     // What can be read goes into the backup: that is how someone gets their plan out of a
     // damaged vault.
     let mut versions = records::filter_map(
@@ -780,11 +784,7 @@ pub(crate) fn export(conn: &rusqlite::Connection, keys: &VaultKeys) -> Result<Pl
 }
 
 /// Writes a whole plan (into an empty vault, inside the caller's transaction).
-pub(crate) fn import(
-    tx: &rusqlite::Transaction<'_>,
-    keys: &VaultKeys,
-    plan: &PlanExport,
-) -> Result<()> {
+pub(crate) fn import(tx: &Transaction<'_>, keys: &VaultKeys, plan: &PlanExport) -> Result<()> {
     for s in plan
         .sections
         .iter()

@@ -4,7 +4,6 @@
 //! is written or sent: the caller gets a string and decides what to do with it.
 
 use super::{Plan, PlanItem, Section};
-use crate::harbour::Harbour;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,53 +144,29 @@ fn render_html(
     )
 }
 
-impl Harbour {
-    /// The chosen sections of the plan as text or HTML. Needs the vault unlocked (private
-    /// sections are included only if chosen).
-    pub fn share_plan(&self, opts: &ShareOptions) -> Result<String> {
-        if opts.sections.is_empty() {
-            return Err(Error::InvalidInput("choose at least one section to share"));
-        }
-        let title = opts
-            .title
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .unwrap_or(DEFAULT_TITLE);
-        if title.chars().count() > 120 || title.contains(['\n', '\r']) {
-            return Err(Error::InvalidInput(
-                "the title must be one line of up to 120 characters",
-            ));
-        }
-        let plan = self.plan()?;
-        let directory = self.directory().ok();
-        let service = |item: &PlanItem| -> ServiceLine {
-            let id = item.service_id.as_deref()?;
-            let d = directory.as_ref()?;
-            let s = d.content.service(id)?;
-            let how = s
-                .channels
-                .iter()
-                .find(|c| c.value.is_some())
-                .and_then(|c| {
-                    d.content
-                        .service_options(s, &Default::default(), &[])
-                        .into_iter()
-                        .find(|o| o.channel == c.kind)
-                })
-                .map(|o| o.how);
-            // Their own words first; the service's name only when they wrote something else.
-            let same_name = item.text.trim().eq_ignore_ascii_case(s.name.trim());
-            Some(match (how, same_name) {
-                (Some(how), true) => how,
-                (Some(how), false) => format!("{}: {how}", s.name),
-                (None, true) => return None,
-                (None, false) => s.name.clone(),
-            })
-        };
-        Ok(match opts.format {
-            ShareFormat::Text => render_text(&plan, opts, title, &service),
-            ShareFormat::Html => render_html(&plan, opts, title, &service),
-        })
+/// The chosen sections of `plan` as text or HTML. `service` gives the line shown under an
+/// item linked to a directory service (its name and how to reach it), if any.
+pub(crate) fn render(
+    plan: &Plan,
+    opts: &ShareOptions,
+    service: &dyn Fn(&PlanItem) -> ServiceLine,
+) -> Result<String> {
+    if opts.sections.is_empty() {
+        return Err(Error::InvalidInput("choose at least one section to share"));
     }
+    let title = opts
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(DEFAULT_TITLE);
+    if title.chars().count() > 120 || title.contains(['\n', '\r']) {
+        return Err(Error::InvalidInput(
+            "the title must be one line of up to 120 characters",
+        ));
+    }
+    Ok(match opts.format {
+        ShareFormat::Text => render_text(plan, opts, title, service),
+        ShareFormat::Html => render_html(plan, opts, title, service),
+    })
 }

@@ -12,6 +12,7 @@
 
 pub(crate) mod claim;
 pub mod rotate;
+pub use rotate::EraseReport;
 pub(crate) mod slot;
 pub mod throttle;
 

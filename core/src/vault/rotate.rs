@@ -17,7 +17,6 @@ use super::{
 };
 use crate::crypto::KdfProfile;
 use crate::crypto::keys::VaultKeys;
-use crate::harbour::Harbour;
 use crate::keystore::PlatformKeyStore;
 use crate::secret::Secret;
 use crate::store::records::{self, Table};
@@ -30,7 +29,7 @@ use crate::{Error, Result};
 /// delete the retired keys, then their listing. A failure before the commit deletes E+1's
 /// keys only while the database still says E, so no step ever deletes a key that committed
 /// data needs.
-fn rotate(
+pub(crate) fn rotate(
     db: &mut Database,
     store: &dyn PlatformKeyStore,
     _claim: &Claim,
@@ -112,84 +111,50 @@ fn aliases_in_use(conn: &rusqlite::Connection) -> Vec<String> {
     out
 }
 
-impl Harbour {
-    /// Makes a new data key, re-encrypts everything under it in one transaction, and deletes
-    /// the old platform keys. Use after deleting notes so their text cannot be recovered from
-    /// free pages, the WAL or flash. Needs the secret (the new key slot is sealed with it).
-    pub fn rotate_data_key(&self, secret: Secret) -> Result<()> {
-        crate::stack::scrubbed(|| {
-            let mut guard = self.lock_state();
-            if guard.keys.is_none() {
-                return Err(Error::Locked);
-            }
-            if guard.session.is_some() {
-                return Err(Error::SessionActive);
-            }
-            let now = self.now();
-            let claim = self.claim()?;
-            let db = self.database(&mut guard, false)?.ok_or(Error::NoVault)?;
-            let keys = rotate(
-                db,
-                self.keystore(),
-                &claim,
-                &secret,
-                &self.config().kdf,
-                now,
-            )?;
-            guard.keys = Some(keys);
-            guard.authenticated_at = Some(now);
-            Ok(())
-        })
-    }
+/// Collects every alias the vault refers to, then overwrites the key slots, the canary and the
+/// accumulator and checkpoints, so the slots' bytes do not survive in the files even if
+/// deleting them fails. Best effort on a damaged database: what can be found is returned.
+pub(crate) fn retire_everything(db: &mut Database) -> Vec<String> {
+    let aliases = aliases_in_use(db.conn());
+    let _ = db.write(|tx| {
+        tx.execute_batch(
+            "UPDATE key_slot SET blob = zeroblob(length(blob));
+             DELETE FROM key_slot;
+             UPDATE vault SET canary = zeroblob(length(canary)), integrity = zeroblob(length(integrity));",
+        )?;
+        Ok(())
+    });
+    let _ = db.checkpoint();
+    aliases
+}
 
-    /// Deletes every platform key, overwrites the key slots, and deletes the database files.
-    /// Help now and the library keep working; the app is back to "no vault".
-    pub fn erase_everything(&self) -> Result<EraseReport> {
-        let mut guard = self.lock_state();
-        // Nothing is deleted through a link: the data would stay where the link points.
-        crate::store::refuse_symlinks(&self.config().data_dir)?;
-        // No rotation may be making keys while they are being deleted.
-        let _claim = self.claim()?;
-        guard.keys = None;
-        guard.session = None;
-        guard.authenticated_at = None;
-        // Open even a damaged database if possible, to find the aliases to delete.
-        let opened = self.database(&mut guard, false);
-        let mut aliases = Vec::new();
-        if let Ok(Some(db)) = opened {
-            aliases = aliases_in_use(db.conn());
-            let _ = db.write(|tx| {
-                tx.execute_batch(
-                    "UPDATE key_slot SET blob = zeroblob(length(blob));
-                     DELETE FROM key_slot;
-                     UPDATE vault SET canary = zeroblob(length(canary)), integrity = zeroblob(length(integrity));",
-                )?;
-                Ok(())
-            });
-            let _ = db.checkpoint();
+/// Deletes `aliases` from the key store and the database files from `data_dir` (closed by
+/// the caller first).
+pub(crate) fn erase(
+    data_dir: &std::path::Path,
+    store: &dyn PlatformKeyStore,
+    aliases: &[String],
+) -> Result<EraseReport> {
+    let (mut deleted, mut failed) = (0, 0);
+    for alias in aliases {
+        match store.delete(alias) {
+            Ok(()) => deleted += 1,
+            Err(_) => failed += 1,
         }
-        guard.db = None; // closes the connection before the files go
-        let (mut deleted, mut failed) = (0, 0);
-        for alias in &aliases {
-            match self.keystore().delete(alias) {
-                Ok(()) => deleted += 1,
-                Err(_) => failed += 1,
-            }
-        }
-        let mut files = 0;
-        for path in crate::store::db_files(&self.config().data_dir) {
-            match std::fs::remove_file(&path) {
-                Ok(()) => files += 1,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(EraseReport {
-            platform_keys_deleted: deleted,
-            platform_keys_failed: failed,
-            files_deleted: files,
-        })
     }
+    let mut files = 0;
+    for path in crate::store::db_files(data_dir) {
+        match std::fs::remove_file(&path) {
+            Ok(()) => files += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(EraseReport {
+        platform_keys_deleted: deleted,
+        platform_keys_failed: failed,
+        files_deleted: files,
+    })
 }
 
 #[cfg(test)]
@@ -201,7 +166,7 @@ mod tests {
     use crate::crypto::keys::Key32;
     use crate::keystore::MemoryKeyStore;
     use crate::store::records::Compartment;
-    use crate::{Config, ManualClock};
+    use crate::{Config, Harbour, ManualClock};
 
     const PIN: &str = "482915";
 
@@ -299,24 +264,21 @@ mod tests {
     }
 
     fn old_record_keys(h: &Harbour) -> (Key32, Key32, Vec<String>) {
-        let mut guard = h.lock_state();
-        let db = guard.db.as_mut().unwrap();
-        let row = load_row(db.conn()).unwrap().unwrap();
-        let (_, dek) = open_dek(
-            db,
-            h.keystore(),
-            &Secret::from_text(PIN),
-            jiff::Timestamp::now(),
-        )
-        .unwrap();
-        let qak = open_qak(db.conn(), h.keystore(), &row).unwrap();
-        let keys = VaultKeys::new(row.vault_id, row.epoch, &dek, &qak);
-        let copy = |k: &Key32| Key32::from_slice(k.expose()).unwrap();
-        (
-            copy(keys.records()),
-            copy(keys.quick().records()),
-            aliases(&row.vault_id, row.epoch).to_vec(),
-        )
+        let store = h.keystore_for_test();
+        h.with_database(|db| {
+            let row = load_row(db.conn()).unwrap().unwrap();
+            let (_, dek) =
+                open_dek(db, store, &Secret::from_text(PIN), jiff::Timestamp::now()).unwrap();
+            let qak = open_qak(db.conn(), store, &row).unwrap();
+            let keys = VaultKeys::new(row.vault_id, row.epoch, &dek, &qak);
+            let copy = |k: &Key32| Key32::from_slice(k.expose()).unwrap();
+            (
+                copy(keys.records()),
+                copy(keys.quick().records()),
+                aliases(&row.vault_id, row.epoch).to_vec(),
+            )
+        })
+        .unwrap()
     }
 
     fn setup() -> (tempfile::TempDir, Arc<MemoryKeyStore>, Harbour) {
@@ -348,7 +310,7 @@ mod tests {
         let (old_records, old_quick, old_aliases) = old_record_keys(&h);
         // A note written and then deleted under the old key is part of what must not open.
         let doomed = h.add_note("deleted just now".into(), vec![]).unwrap();
-        let old = snapshot(h.lock_state().db.as_ref().unwrap().conn());
+        let old = h.with_database(|db| snapshot(db.conn())).unwrap();
         h.delete_note(&doomed.id).unwrap();
         let live = old.len() - 1;
         let keys = (old_records, old_quick);
@@ -387,7 +349,7 @@ mod tests {
     fn after_erase_nothing_is_left_and_help_still_works() {
         let (dir, ks, h) = setup();
         let (old_records, old_quick, _) = old_record_keys(&h);
-        let old = snapshot(h.lock_state().db.as_ref().unwrap().conn());
+        let old = h.with_database(|db| snapshot(db.conn())).unwrap();
         let report = h.erase_everything().unwrap();
         assert_eq!(report.platform_keys_failed, 0);
         assert!(report.platform_keys_deleted >= 2);

@@ -1,0 +1,53 @@
+//! Help now: the directory, which needs no unlock and no network.
+
+use crate::directory::{self, AreaSummary, HelpNow, HelpQuery, ServiceDetail};
+use crate::pack::PackInfo;
+use crate::{Harbour, Result};
+
+impl Harbour {
+    /// Who can help right now. Needs no unlock and no network.
+    pub fn help_now(&self, query: &HelpQuery) -> Result<HelpNow> {
+        let now = self.now();
+        Ok(match self.directory() {
+            Ok(loaded) => directory::answer(&loaded, query, now),
+            // The list itself could not be loaded: still never leave someone with nothing.
+            Err(_) => directory::emergency_only(query.at.unwrap_or(now)),
+        })
+    }
+
+    /// Help for one need: the services named (those this person may use, each by its best
+    /// channel open now) first, then what help now finds open for the query. Never without an
+    /// always-open line, as help now.
+    pub fn help_for(&self, services: &[String], query: &HelpQuery) -> Result<HelpNow> {
+        let mut answer = self.help_now(query)?;
+        if let Ok(loaded) = self.directory() {
+            loaded
+                .content
+                .put_first(&mut answer, services, query, self.now());
+        }
+        Ok(answer)
+    }
+
+    /// The local authorities Harbour knows, for an area picker.
+    pub fn areas(&self) -> Result<Vec<AreaSummary>> {
+        Ok(self.directory()?.content.areas())
+    }
+
+    /// One service, including inactive and defunct ones (with their redirect notes).
+    pub fn service(&self, id: &str, at: Option<jiff::Timestamp>) -> Result<ServiceDetail> {
+        let at = at.unwrap_or_else(|| self.now());
+        self.directory()?.content.detail(id, at)
+    }
+
+    pub fn directory_info(&self) -> Result<PackInfo> {
+        Ok(self.directory()?.info)
+    }
+
+    /// Installs a newer signed directory pack. An older, expired, badly signed or invalid
+    /// pack is refused and the one in use stays.
+    pub fn install_directory_pack(&self, pack_bytes: &[u8], signature: &[u8]) -> Result<PackInfo> {
+        self.packs
+            .directory
+            .install(pack_bytes, signature, &self.pack_store(), self.now())
+    }
+}

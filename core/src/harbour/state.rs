@@ -1,0 +1,308 @@
+//! The vault's session state, and the only code that changes it.
+//!
+//! Who may read what right now — the open database, the unlocked keys, a running supported
+//! session, when the secret was last entered — is security policy. It lives in one place,
+//! behind one mutex, with private fields: every change goes through a method here (unlocked,
+//! locked, reauthenticated, a supported session begun or ended), so "locking forgets the keys,
+//! ends the session and the fresh-secret window" is written once, not at every call site.
+//!
+//! The rest of the crate gets access through guards that each check one rule when they are
+//! made ([`Unlocked`]: keys held and still current; notes: and no supported session;
+//! [`Quick`]: a vault to read with no secret) and wipe the stack the call used when they drop
+//! (see `stack.rs`), so no caller has to remember to.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use jiff::Timestamp;
+use rusqlite::Transaction;
+
+use crate::crypto::keys::{QuickKeys, VaultKeys};
+use crate::keystore::PlatformKeyStore;
+use crate::store::{self, Database};
+use crate::vault::{self, claim::Claim};
+use crate::walkthrough::Supported;
+use crate::{Error, Result};
+
+pub(crate) struct SessionState {
+    data_dir: PathBuf,
+    keystore: Arc<dyn PlatformKeyStore>,
+    inner: Mutex<Inner>,
+}
+
+/// Everything behind the lock. Dropping `keys` wipes them.
+#[derive(Default)]
+struct Inner {
+    db: Option<Database>,
+    keys: Option<VaultKeys>,
+    /// A supported session is running: notes are refused.
+    supported: Option<Supported>,
+    /// When the secret was last entered (create, unlock, reauthenticate).
+    authenticated_at: Option<Timestamp>,
+}
+
+impl Inner {
+    /// What locking means, in one place: the keys, the supported session and the
+    /// fresh-secret window all go together.
+    fn forget(&mut self) {
+        self.keys = None;
+        self.supported = None;
+        self.authenticated_at = None;
+    }
+}
+
+impl SessionState {
+    pub(crate) fn new(data_dir: PathBuf, keystore: Arc<dyn PlatformKeyStore>) -> Self {
+        SessionState {
+            data_dir,
+            keystore,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// A panic in another thread must not make the vault unusable: the state holds no
+    /// half-made changes (the database is transactional), so a poisoned lock is still sound.
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn db_path(&self) -> PathBuf {
+        self.data_dir.join(store::DB_FILE)
+    }
+
+    /// Takes the state lock, for the vault lifecycle (create, unlock, rotate, erase).
+    pub(crate) fn hold(&self) -> Held<'_> {
+        Held {
+            owner: self,
+            inner: self.inner(),
+        }
+    }
+
+    pub(crate) fn is_unlocked(&self) -> bool {
+        self.inner().keys.is_some()
+    }
+
+    pub(crate) fn supported_active(&self) -> bool {
+        self.inner().supported.is_some()
+    }
+
+    pub(crate) fn authenticated_at(&self) -> Option<Timestamp> {
+        self.inner().authenticated_at
+    }
+
+    /// Forgets every key at once and checkpoints the WAL.
+    pub(crate) fn lock(&self) -> Result<()> {
+        let mut held = self.hold();
+        held.lock();
+        if let Some(db) = held.inner.db.as_ref() {
+            db.checkpoint()?;
+        }
+        Ok(())
+    }
+
+    /// The database and the unlocked keys, or why there are none.
+    pub(crate) fn unlocked(&self) -> Result<Unlocked<'_>> {
+        let held = self.hold();
+        match (held.inner.db.as_ref(), held.inner.keys.as_ref()) {
+            (Some(db), Some(keys)) => {
+                // Another handle or process rotated the data key: the keys held here open
+                // nothing any more. That is "locked" (unlock again), never tampering, and
+                // nothing is written with them.
+                if vault::current_epoch(db.conn())? == keys.epoch {
+                    return Ok(Unlocked { held });
+                }
+                let mut held = held;
+                held.lock();
+                Err(Error::Locked)
+            }
+            _ if self.db_path().exists() => Err(Error::Locked),
+            _ => Err(Error::NoVault),
+        }
+    }
+
+    /// As [`SessionState::unlocked`], for private notes: refused during a supported session.
+    pub(crate) fn notes(&self) -> Result<Unlocked<'_>> {
+        let unlocked = self.unlocked()?;
+        if unlocked.held.inner.supported.is_some() {
+            return Err(Error::SessionActive);
+        }
+        Ok(unlocked)
+    }
+
+    /// The vault, for reading quick-access records with no secret. `None`: no vault yet.
+    pub(crate) fn quick(&self) -> Result<Option<Quick<'_>>> {
+        let mut held = self.hold();
+        Ok(held.database(false)?.is_some().then_some(Quick { held }))
+    }
+
+    /// Runs `f` on the running supported session.
+    pub(crate) fn supported<T>(&self, f: impl FnOnce(&mut Supported) -> T) -> Result<T> {
+        self.inner()
+            .supported
+            .as_mut()
+            .map(f)
+            .ok_or(Error::NotFound("supported session"))
+    }
+}
+
+/// The state lock, held. Wipes the stack on drop: what is done under it handles keys.
+pub(crate) struct Held<'s> {
+    owner: &'s SessionState,
+    inner: MutexGuard<'s, Inner>,
+}
+
+impl Held<'_> {
+    /// The vault-wide claim, for operations that change keys or the vault's shape. Only a
+    /// holder of the state lock can take it, so the order (lock, then claim) cannot be broken
+    /// and nothing can deadlock.
+    pub(crate) fn claim(&self) -> Result<Claim> {
+        create_private_dir(&self.owner.data_dir)?;
+        Claim::acquire(&self.owner.data_dir)
+    }
+
+    /// Opens the database if it exists (or `create` is set).
+    pub(crate) fn database(&mut self, create: bool) -> Result<Option<&mut Database>> {
+        if self.inner.db.is_none() {
+            let path = self.owner.db_path();
+            if !create && !path.exists() {
+                return Ok(None);
+            }
+            if create {
+                create_private_dir(&self.owner.data_dir)?;
+            }
+            let mut db = Database::open(&path)?;
+            // Finish any key deletion a crash interrupted. A key store that is unavailable now
+            // will be asked again next time.
+            let _ = vault::delete_retired_keys(&mut db, self.owner.keystore.as_ref());
+            self.inner.db = Some(db);
+        }
+        Ok(self.inner.db.as_mut())
+    }
+
+    /// The database, which must exist.
+    pub(crate) fn existing(&mut self) -> Result<&mut Database> {
+        self.database(false)?.ok_or(Error::NoVault)
+    }
+
+    pub(crate) fn is_unlocked(&self) -> bool {
+        self.inner.keys.is_some()
+    }
+
+    pub(crate) fn supported_active(&self) -> bool {
+        self.inner.supported.is_some()
+    }
+
+    /// The secret was just entered and opened `keys`.
+    pub(crate) fn unlocked(&mut self, keys: VaultKeys, now: Timestamp) {
+        self.inner.keys = Some(keys);
+        self.inner.authenticated_at = Some(now);
+    }
+
+    /// The secret was entered again while unlocked.
+    pub(crate) fn reauthenticated(&mut self, now: Timestamp) {
+        self.inner.authenticated_at = Some(now);
+    }
+
+    pub(crate) fn lock(&mut self) {
+        self.inner.forget();
+    }
+
+    /// Locks and closes the database, so its files can be deleted.
+    pub(crate) fn close(&mut self) {
+        self.inner.forget();
+        self.inner.db = None;
+    }
+
+    /// Starts a supported session (kept if one is running). Needs the vault unlocked.
+    pub(crate) fn begin_supported(&mut self) -> Result<()> {
+        if self.inner.keys.is_none() {
+            return Err(if self.owner.db_path().exists() {
+                Error::Locked
+            } else {
+                Error::NoVault
+            });
+        }
+        self.inner.supported.get_or_insert_with(Supported::default);
+        Ok(())
+    }
+
+    /// Ends the supported session (the caller has checked the young person's secret).
+    pub(crate) fn end_supported(&mut self) {
+        self.inner.supported = None;
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        crate::stack::scrub();
+    }
+}
+
+/// The vault unlocked, with keys of the current epoch.
+pub(crate) struct Unlocked<'s> {
+    held: Held<'s>,
+}
+
+impl Unlocked<'_> {
+    /// Runs `f` with the database and keys.
+    pub(crate) fn run<T>(
+        mut self,
+        f: impl FnOnce(&mut Database, &VaultKeys) -> Result<T>,
+    ) -> Result<T> {
+        let inner = &mut *self.held.inner;
+        let (Some(db), Some(keys)) = (inner.db.as_mut(), inner.keys.as_ref()) else {
+            return Err(Error::Locked);
+        };
+        let out = f(db, keys);
+        // A rotation elsewhere committed while `f` ran: the record it could not open is not
+        // tampering, the keys are simply old.
+        let moved = matches!(out, Err(Error::Tampered))
+            && vault::current_epoch(db.conn()).is_ok_and(|e| e != keys.epoch);
+        if moved {
+            self.held.lock();
+            return Err(Error::Locked);
+        }
+        out
+    }
+}
+
+/// A vault to read through the device-only key, with no secret.
+pub(crate) struct Quick<'s> {
+    held: Held<'s>,
+}
+
+impl Quick<'_> {
+    /// Checked under the same lock as the read that follows.
+    pub(crate) fn supported_active(&self) -> bool {
+        self.held.supported_active()
+    }
+
+    /// Runs `f` in one read snapshot with the quick-access keys: the epoch, the device slot
+    /// and the records all of one moment. A database with no vault row reads as empty.
+    pub(crate) fn read<T: Default>(
+        mut self,
+        f: impl FnOnce(&Transaction<'_>, &QuickKeys) -> Result<T>,
+    ) -> Result<T> {
+        let owner = self.held.owner;
+        let db = self.held.existing()?;
+        db.read(|tx| {
+            if vault::vault_row(tx)?.is_none() {
+                return Ok(T::default());
+            }
+            let quick = vault::quick_keys(tx, owner.keystore.as_ref())?;
+            f(tx, &quick)
+        })
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    Ok(crate::atomic_file::create_private_dir(dir)?)
+}
+
+#[cfg(test)]
+impl SessionState {
+    /// The open database, for tests that look at what is on disk.
+    pub(crate) fn with_database<T>(&self, f: impl FnOnce(&mut Database) -> T) -> Option<T> {
+        self.inner().db.as_mut().map(f)
+    }
+}

@@ -1,0 +1,147 @@
+//! The vault's lifecycle: create, unlock, lock, change the secret, rotate, erase.
+
+use crate::crypto::kdf::KdfParams;
+use crate::secret::Secret;
+use crate::vault::{self, EraseReport, VaultState};
+use crate::{Error, Harbour, Result};
+
+impl Harbour {
+    pub fn vault_state(&self) -> Result<VaultState> {
+        let mut held = self.session.hold();
+        let unlocked = held.is_unlocked();
+        let now = self.now();
+        vault::state(held.database(false)?, unlocked, now)
+    }
+
+    /// Creates the vault and leaves it unlocked.
+    pub fn create_vault(&self, secret: Secret) -> Result<()> {
+        let mut held = self.session.hold();
+        let claim = held.claim()?;
+        let db = held.database(true)?.ok_or(Error::NoVault)?;
+        let keys = vault::create(
+            db,
+            self.keystore.as_ref(),
+            &claim,
+            &secret,
+            &self.config.kdf,
+        )?;
+        held.unlocked(keys, self.now());
+        Ok(())
+    }
+
+    pub fn unlock(&self, secret: Secret) -> Result<()> {
+        let mut held = self.session.hold();
+        let now = self.now();
+        let keys = vault::unlock(held.existing()?, self.keystore.as_ref(), &secret, now)?;
+        held.unlocked(keys, now);
+        Ok(())
+    }
+
+    /// Drops and wipes every key at once, and checkpoints the WAL. Ends a supported session
+    /// too: unlocking again needs the secret.
+    pub fn lock(&self) -> Result<()> {
+        self.session.lock()
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.session.is_unlocked()
+    }
+
+    /// Enters the secret again, for actions that need a fresh unlock (export).
+    pub fn reauthenticate(&self, secret: Secret) -> Result<()> {
+        let mut held = self.session.hold();
+        if !held.is_unlocked() {
+            return Err(Error::Locked);
+        }
+        let now = self.now();
+        vault::check_secret(held.existing()?, self.keystore.as_ref(), &secret, now)?;
+        held.reauthenticated(now);
+        Ok(())
+    }
+
+    /// When the secret was last entered (for apps showing "enter your PIN again").
+    pub fn authenticated_at(&self) -> Option<jiff::Timestamp> {
+        self.session.authenticated_at()
+    }
+
+    /// Re-wraps the data key under a new secret. No record is re-encrypted.
+    pub fn change_secret(&self, current: Secret, new: Secret) -> Result<()> {
+        let mut held = self.session.hold();
+        let now = self.now();
+        let claim = held.claim()?;
+        vault::change_secret(
+            held.existing()?,
+            self.keystore.as_ref(),
+            &claim,
+            &current,
+            &new,
+            &self.config.kdf,
+            now,
+        )
+    }
+
+    /// The Argon2id parameters the current secret slot uses.
+    pub fn kdf_params(&self) -> Result<KdfParams> {
+        let mut held = self.session.hold();
+        held.existing()?
+            .read(|tx| vault::kdf_params(tx, self.keystore.as_ref()))
+    }
+
+    /// Makes a new data key, re-encrypts everything under it in one transaction, and deletes
+    /// the old platform keys. Use after deleting notes so their text cannot be recovered from
+    /// free pages, the WAL or flash. Needs the secret (the new key slot is sealed with it).
+    pub fn rotate_data_key(&self, secret: Secret) -> Result<()> {
+        let mut held = self.session.hold();
+        if !held.is_unlocked() {
+            return Err(Error::Locked);
+        }
+        if held.supported_active() {
+            return Err(Error::SessionActive);
+        }
+        let now = self.now();
+        let claim = held.claim()?;
+        let keys = vault::rotate::rotate(
+            held.existing()?,
+            self.keystore.as_ref(),
+            &claim,
+            &secret,
+            &self.config.kdf,
+            now,
+        )?;
+        held.unlocked(keys, now);
+        Ok(())
+    }
+
+    /// Deletes every platform key, overwrites the key slots, and deletes the database files.
+    /// Help now and the library keep working; the app is back to "no vault".
+    pub fn erase_everything(&self) -> Result<EraseReport> {
+        let mut held = self.session.hold();
+        // Nothing is deleted through a link: the data would stay where the link points.
+        crate::store::refuse_symlinks(&self.config.data_dir)?;
+        // No rotation may be making keys while they are being deleted.
+        let _claim = held.claim()?;
+        held.lock();
+        // Open even a damaged database if possible, to find the aliases to delete.
+        let aliases = match held.database(false) {
+            Ok(Some(db)) => vault::rotate::retire_everything(db),
+            _ => Vec::new(),
+        };
+        held.close(); // closes the connection before the files go
+        vault::rotate::erase(&self.config.data_dir, self.keystore.as_ref(), &aliases)
+    }
+}
+
+#[cfg(test)]
+impl Harbour {
+    /// The open database, for tests that look at what is on disk.
+    pub(crate) fn with_database<T>(
+        &self,
+        f: impl FnOnce(&mut crate::store::Database) -> T,
+    ) -> Option<T> {
+        self.session.with_database(f)
+    }
+
+    pub(crate) fn keystore_for_test(&self) -> &dyn crate::keystore::PlatformKeyStore {
+        self.keystore.as_ref()
+    }
+}
