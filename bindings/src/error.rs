@@ -6,7 +6,6 @@
 use harbour_core::Error as CoreError;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
-#[non_exhaustive]
 pub enum HarbourError {
     #[error("no vault has been created yet")]
     NoVault,
@@ -123,7 +122,7 @@ impl From<CoreError> for HarbourError {
             CoreError::NewerFormat { found, supported } => Self::NewerFormat { found, supported },
             CoreError::DeviceKeyMissing => Self::DeviceKeyMissing,
             CoreError::KeyStore(K::Unavailable) => Self::KeyStoreUnavailable,
-            CoreError::KeyStore(_) => Self::KeyStoreFailed,
+            CoreError::KeyStore(K::NotFound | K::Rejected | K::Failed) => Self::KeyStoreFailed,
             CoreError::KdfParamsOutOfRange => Self::KdfParamsOutOfRange,
             CoreError::OutOfMemory => Self::OutOfMemory,
             CoreError::NotFound(what) => Self::NotFound {
@@ -149,9 +148,8 @@ impl From<CoreError> for HarbourError {
             },
             CoreError::VaultNotEmpty => Self::VaultNotEmpty,
             CoreError::ReauthenticationNeeded => Self::ReauthenticationNeeded,
-            // The core's enum is non-exhaustive; anything new is a storage-level failure
-            // until this layer learns it.
-            _ => Self::Storage { code: -1 },
+            // No catch-all: a new core error is a compile error here until it has a case of
+            // its own, so it can never reach an app as an unexplained storage failure.
         }
     }
 }

@@ -43,6 +43,15 @@ pub fn for_error(e: &Error) -> u8 {
         Error::InvalidInput(_) | Error::WeakSecret(_) | Error::KdfParamsOutOfRange => BAD_INPUT,
         Error::NotFound(_) => NOT_FOUND,
         Error::NoVault | Error::VaultExists | Error::Locked | Error::VaultNotEmpty => VAULT_STATE,
-        _ => FAILURE,
+        // Listed, not `_`: a new core error must be given its code on purpose.
+        Error::KeyStore(_)
+        | Error::OutOfMemory
+        | Error::SessionActive
+        | Error::StorageFull
+        | Error::Busy
+        | Error::Storage(_)
+        | Error::Io(_)
+        | Error::Random
+        | Error::ReauthenticationNeeded => FAILURE,
     }
 }

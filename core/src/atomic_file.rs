@@ -33,7 +33,8 @@ pub(crate) enum Access {
 pub(crate) fn replace(path: &Path, parts: &[&[u8]], access: Access) -> std::io::Result<()> {
     // A name of its own per write: two processes replacing the same file at once must not
     // write into one temporary file (the last rename would then publish a mix of both).
-    let tag: [u8; 8] = crate::crypto::keys::random_array()
+    let mut tag = [0u8; 8];
+    getrandom::fill(&mut tag)
         .map_err(|_| std::io::Error::other("no randomness for a temporary name"))?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(path.file_name().unwrap_or_default());

@@ -12,7 +12,6 @@ use crate::pack::PackError;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Error {
     #[error("no vault has been created yet")]
     NoVault,

@@ -25,7 +25,6 @@ use crate::crypto::keys::Key32;
 /// What can go wrong inside a platform key store. Kept small so that every platform can map its
 /// own failures onto it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum KeyStoreError {
     /// No key exists under this alias (deleted, or this is another device).
     #[error("no key under that alias")]

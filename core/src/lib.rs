@@ -30,6 +30,7 @@ mod stack;
 mod store;
 pub mod vault;
 pub mod walkthrough;
+mod wording;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};

@@ -97,7 +97,7 @@ fn check_hours(h: &Hours, at: &str, problems: &mut Vec<String>) {
 /// The words of every service, checked as card text is (the avoid-list and sentence length).
 /// Run when a pack is built and by the tests, not on the phone: the phone checks structure.
 pub fn text_problems(d: &DirectoryContent) -> Vec<String> {
-    use crate::library::lint;
+    use crate::wording as lint;
     let mut p = Vec::new();
     for s in &d.services {
         let texts = [Some(&s.name), Some(&s.description), s.status_note.as_ref()]

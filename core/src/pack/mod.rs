@@ -33,7 +33,6 @@ pub const DEV_PUBLIC_KEY: &str = include_str!("../../../fixtures/keys/dev-pack-k
 
 /// Why a pack was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum PackError {
     #[error("the pack is larger than any real pack")]
     TooLarge,

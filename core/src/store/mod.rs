@@ -9,7 +9,7 @@ pub(crate) mod records;
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::{Error, Result};
 
@@ -49,6 +49,17 @@ pub(crate) fn refuse_symlinks(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The key epoch the database is at now. Here, not in `vault`, because reading records needs
+/// it too (a record that will not open under keys of an older epoch is not damage).
+pub(crate) fn current_epoch(conn: &Connection) -> Result<u32> {
+    let epoch: i64 = conn
+        .prepare_cached("SELECT epoch FROM vault WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::Corrupt)?;
+    u32::try_from(epoch).map_err(|_| Error::Tampered)
 }
 
 pub(crate) struct Database {

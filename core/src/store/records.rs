@@ -325,7 +325,7 @@ pub(crate) fn filter_map<T: Send>(
     };
     // Records this handle cannot open because another one rotated the key meanwhile are not
     // damage: report that as such, and the facade answers "locked".
-    if scan.unreadable > 0 && crate::vault::current_epoch(conn)? != reader.epoch() {
+    if scan.unreadable > 0 && super::current_epoch(conn)? != reader.epoch() {
         return Err(Error::Tampered);
     }
     Ok(scan)

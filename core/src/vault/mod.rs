@@ -27,6 +27,7 @@ use crate::crypto::keys::{Key32, QuickKeys, VAULT_ID_LEN, VaultKeys, random_arra
 use crate::keystore::PlatformKeyStore;
 use crate::secret::Secret;
 pub use crate::secret::SecretKind;
+pub(crate) use crate::store::current_epoch;
 use crate::store::{Database, integrity};
 use crate::{Error, Result};
 use claim::Claim;
@@ -105,16 +106,6 @@ pub(crate) fn vault_row(conn: &Connection) -> Result<Option<VaultRow>> {
 
 fn require_row(conn: &Connection) -> Result<VaultRow> {
     vault_row(conn)?.ok_or(Error::NoVault)
-}
-
-/// The key epoch the database is at now.
-pub(crate) fn current_epoch(conn: &Connection) -> Result<u32> {
-    let epoch: i64 = conn
-        .prepare_cached("SELECT epoch FROM vault WHERE id = 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?
-        .ok_or(Error::Corrupt)?;
-    u32::try_from(epoch).map_err(|_| Error::Tampered)
 }
 
 fn slot_blob(conn: &Connection, kind: SlotKind, epoch: u32) -> Result<Vec<u8>> {
