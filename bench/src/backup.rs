@@ -54,7 +54,7 @@ pub fn run(notes: usize, runs: usize) -> BackupFigures {
     }
     for (i, section) in Section::ALL.into_iter().enumerate() {
         for j in 0..3 {
-            h.plan_add_item(
+            h.add_plan_item(
                 section,
                 UserText::new(format!("Something that helps, number {i}.{j}")),
                 None,

@@ -6,7 +6,15 @@ use harbour_core::pack as core_pack;
 use crate::error::Result;
 use crate::harbour::Harbour;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub type ChannelKind = core::ChannelKind;
+
+pub type Topic = core::Topic;
+
+pub type ServiceKind = core::ServiceKind;
+
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum ChannelKind {
     Call,
     Text,
@@ -18,7 +26,9 @@ pub enum ChannelKind {
     Relay,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum Topic {
     SelfHarm,
     SuicidalThoughts,
@@ -32,7 +42,9 @@ pub enum Topic {
     Safeguarding,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum ServiceKind {
     Emergency,
     UrgentCare,
@@ -156,73 +168,6 @@ pub struct PackInfo {
     pub development_key: bool,
 }
 
-impl From<ChannelKind> for core::ChannelKind {
-    fn from(c: ChannelKind) -> Self {
-        match c {
-            ChannelKind::Call => Self::Call,
-            ChannelKind::Text => Self::Text,
-            ChannelKind::Webchat => Self::Webchat,
-            ChannelKind::Email => Self::Email,
-            ChannelKind::Web => Self::Web,
-            ChannelKind::App => Self::App,
-            ChannelKind::InPerson => Self::InPerson,
-            ChannelKind::Relay => Self::Relay,
-        }
-    }
-}
-
-impl From<core::ChannelKind> for ChannelKind {
-    fn from(c: core::ChannelKind) -> Self {
-        match c {
-            core::ChannelKind::Call => Self::Call,
-            core::ChannelKind::Text => Self::Text,
-            core::ChannelKind::Webchat => Self::Webchat,
-            core::ChannelKind::Email => Self::Email,
-            core::ChannelKind::Web => Self::Web,
-            core::ChannelKind::App => Self::App,
-            core::ChannelKind::InPerson => Self::InPerson,
-            core::ChannelKind::Relay => Self::Relay,
-        }
-    }
-}
-
-impl From<Topic> for core::Topic {
-    fn from(t: Topic) -> Self {
-        match t {
-            Topic::SelfHarm => Self::SelfHarm,
-            Topic::SuicidalThoughts => Self::SuicidalThoughts,
-            Topic::Crisis => Self::Crisis,
-            Topic::EmotionalSupport => Self::EmotionalSupport,
-            Topic::AnxietyAndDepression => Self::AnxietyAndDepression,
-            Topic::Eating => Self::Eating,
-            Topic::Lgbtq => Self::Lgbtq,
-            Topic::Bereavement => Self::Bereavement,
-            Topic::ParentsAndCarers => Self::ParentsAndCarers,
-            Topic::Safeguarding => Self::Safeguarding,
-        }
-    }
-}
-
-impl From<core::ServiceKind> for ServiceKind {
-    fn from(k: core::ServiceKind) -> Self {
-        use core::ServiceKind as K;
-        match k {
-            K::Emergency => Self::Emergency,
-            K::UrgentCare => Self::UrgentCare,
-            K::CrisisLine => Self::CrisisLine,
-            K::TextService => Self::TextService,
-            K::ListeningLine => Self::ListeningLine,
-            K::AdviceLine => Self::AdviceLine,
-            K::OnlineCounselling => Self::OnlineCounselling,
-            K::App => Self::App,
-            K::WalkIn => Self::WalkIn,
-            K::SelfReferral => Self::SelfReferral,
-            K::ReferralPathway => Self::ReferralPathway,
-            K::InformationOnly => Self::InformationOnly,
-        }
-    }
-}
-
 fn ms(z: &jiff::Zoned) -> i64 {
     z.timestamp().as_millisecond()
 }
@@ -245,8 +190,8 @@ impl From<core::HelpOption> for HelpOption {
             service_id: o.service_id,
             service_name: o.service_name,
             organisation: o.organisation,
-            kind: o.kind.into(),
-            channel: o.channel.into(),
+            kind: o.kind,
+            channel: o.channel,
             contact: o.contact,
             keywords: o.keywords,
             how: o.how,
@@ -319,8 +264,8 @@ impl Harbour {
             at: timestamp(query.at_ms)?,
             age: query.age,
             area: query.area,
-            channels: query.channels.into_iter().map(Into::into).collect(),
-            topics: query.topics.into_iter().map(Into::into).collect(),
+            channels: query.channels.into_iter().collect(),
+            topics: query.topics.into_iter().collect(),
             for_professionals: query.for_professionals,
             for_parents: query.for_parents,
         };
@@ -350,7 +295,7 @@ impl Harbour {
             name: s.name,
             organisation: d.organisation,
             description: s.description,
-            kind: s.kind.into(),
+            kind: s.kind,
             status_note: s.status_note,
             redirect_to: s.redirect_to,
             eligibility: s.eligibility.description,

@@ -6,13 +6,25 @@ use crate::directory::PackInfo;
 use crate::error::Result;
 use crate::harbour::Harbour;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub type CardKind = core::CardKind;
+
+pub type Audience = core::Audience;
+
+pub type Urgency = core::Urgency;
+
+pub type TriageAnswer = core::Answer;
+
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum CardKind {
     FirstAid,
     Information,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum Audience {
     YoungPerson,
     ParentOrCarer,
@@ -26,7 +38,9 @@ pub enum EmergencyAction {
     GoToAE,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum Urgency {
     Call999,
     GoToAE,
@@ -38,7 +52,9 @@ pub enum Urgency {
 
 /// An answer to a triage question. `NotSure` is offered on every question and follows the
 /// "yes" branch: when in doubt, the more careful answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum TriageAnswer {
     Yes,
     No,
@@ -216,24 +232,6 @@ fn blocks(md: &str) -> Vec<BodyBlock> {
         .collect()
 }
 
-fn audience_out(a: core::Audience) -> Audience {
-    match a {
-        core::Audience::YoungPerson => Audience::YoungPerson,
-        core::Audience::ParentOrCarer => Audience::ParentOrCarer,
-        core::Audience::Friend => Audience::Friend,
-        core::Audience::Worker => Audience::Worker,
-    }
-}
-
-fn audience_in(a: Audience) -> core::Audience {
-    match a {
-        Audience::YoungPerson => core::Audience::YoungPerson,
-        Audience::ParentOrCarer => core::Audience::ParentOrCarer,
-        Audience::Friend => core::Audience::Friend,
-        Audience::Worker => core::Audience::Worker,
-    }
-}
-
 impl From<core::Card> for Card {
     fn from(c: core::Card) -> Self {
         let (reviewed, by) = match &c.clinical_review {
@@ -243,12 +241,9 @@ impl From<core::Card> for Card {
         Card {
             body: blocks(&c.body),
             id: c.id,
-            kind: match c.kind {
-                core::CardKind::FirstAid => CardKind::FirstAid,
-                core::CardKind::Information => CardKind::Information,
-            },
+            kind: c.kind,
             topic: c.topic,
-            audience: c.audience.into_iter().map(audience_out).collect(),
+            audience: c.audience,
             locale: c.locale,
             title: c.title,
             summary: c.summary,
@@ -286,12 +281,9 @@ impl Harbour {
     /// Library cards matching the filter. Needs no unlock.
     pub fn cards(&self, filter: CardFilter) -> Result<Vec<Card>> {
         let f = core::CardFilter {
-            kind: filter.kind.map(|k| match k {
-                CardKind::FirstAid => core::CardKind::FirstAid,
-                CardKind::Information => core::CardKind::Information,
-            }),
+            kind: filter.kind,
             topic: filter.topic,
-            audience: filter.audience.map(audience_in),
+            audience: filter.audience,
         };
         Ok(self.core().cards(&f)?.into_iter().map(Card::from).collect())
     }
@@ -303,14 +295,6 @@ impl Harbour {
     /// "Is this an emergency?": the next question after `answers`, or the outcome with help
     /// that fits `age`. The first question is the safety door; "not sure" counts as yes.
     pub fn triage(&self, answers: Vec<TriageAnswer>, age: Option<u8>) -> Result<TriageStep> {
-        let answers: Vec<core::Answer> = answers
-            .into_iter()
-            .map(|a| match a {
-                TriageAnswer::Yes => core::Answer::Yes,
-                TriageAnswer::No => core::Answer::No,
-                TriageAnswer::NotSure => core::Answer::NotSure,
-            })
-            .collect();
         Ok(match self.core().triage(&answers, age)? {
             harbour_core::TriageStep::Question { number, question } => TriageStep::Question {
                 question: triage_question(number, question),
@@ -322,13 +306,7 @@ impl Harbour {
             } => TriageStep::Outcome {
                 outcome: TriageOutcome {
                     id: o.id,
-                    urgency: match o.urgency {
-                        core::Urgency::Call999 => Urgency::Call999,
-                        core::Urgency::GoToAE => Urgency::GoToAE,
-                        core::Urgency::UrgentAdvice => Urgency::UrgentAdvice,
-                        core::Urgency::SelfCare => Urgency::SelfCare,
-                        core::Urgency::Support => Urgency::Support,
-                    },
+                    urgency: o.urgency,
                     title: o.title,
                     text: o.text,
                     watch_for: o.watch_for,

@@ -2,14 +2,20 @@
 
 use harbour_core::plan as core;
 use harbour_core::plan::share as core_share;
-use harbour_core::walkthrough as core_walk;
+use harbour_core::supported_session as core_walk;
 use harbour_core::{Secret, UserText};
 
 use crate::error::Result;
 use crate::harbour::Harbour;
 use crate::types::Note;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub type PlanSectionKind = core::Section;
+
+pub type ShareFormat = core_share::ShareFormat;
+
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum PlanSectionKind {
     WarningSigns,
     OnMyOwn,
@@ -19,38 +25,6 @@ pub enum PlanSectionKind {
     SaferSpace,
     WhatMatters,
     HelpsAndDoesnt,
-}
-
-impl From<PlanSectionKind> for core::Section {
-    fn from(s: PlanSectionKind) -> Self {
-        use PlanSectionKind as P;
-        match s {
-            P::WarningSigns => Self::WarningSigns,
-            P::OnMyOwn => Self::OnMyOwn,
-            P::PeopleAndPlaces => Self::PeopleAndPlaces,
-            P::PeopleToAsk => Self::PeopleToAsk,
-            P::Professionals => Self::Professionals,
-            P::SaferSpace => Self::SaferSpace,
-            P::WhatMatters => Self::WhatMatters,
-            P::HelpsAndDoesnt => Self::HelpsAndDoesnt,
-        }
-    }
-}
-
-impl From<core::Section> for PlanSectionKind {
-    fn from(s: core::Section) -> Self {
-        use core::Section as S;
-        match s {
-            S::WarningSigns => Self::WarningSigns,
-            S::OnMyOwn => Self::OnMyOwn,
-            S::PeopleAndPlaces => Self::PeopleAndPlaces,
-            S::PeopleToAsk => Self::PeopleToAsk,
-            S::Professionals => Self::Professionals,
-            S::SaferSpace => Self::SaferSpace,
-            S::WhatMatters => Self::WhatMatters,
-            S::HelpsAndDoesnt => Self::HelpsAndDoesnt,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -98,7 +72,7 @@ pub struct QuickAccess {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct WalkthroughStep {
+pub struct SessionStep {
     pub index: u32,
     pub total: u32,
     pub section: PlanSectionKind,
@@ -111,12 +85,14 @@ pub struct WalkthroughStep {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum WalkthroughProgress {
-    At { step: WalkthroughStep },
+pub enum SessionProgress {
+    At { step: SessionStep },
     Finished { skipped: Vec<PlanSectionKind> },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum ShareFormat {
     Text,
     Html,
@@ -144,7 +120,7 @@ fn item(i: core::PlanItem) -> PlanItem {
 fn section(s: core::PlanSection) -> PlanSection {
     PlanSection {
         title: s.section.title().to_owned(),
-        section: s.section.into(),
+        section: s.section,
         items: s.items.into_iter().map(item).collect(),
         quick_access: s.quick_access,
     }
@@ -163,11 +139,11 @@ impl From<core::Plan> for Plan {
     }
 }
 
-fn step(s: core_walk::WalkthroughStep) -> WalkthroughStep {
-    WalkthroughStep {
+fn step(s: core_walk::SessionStep) -> SessionStep {
+    SessionStep {
         index: s.index as u32,
         total: s.total as u32,
-        section: s.section.into(),
+        section: s.section,
         title: s.title.to_owned(),
         prompt: s.prompt,
         why: s.why,
@@ -177,11 +153,11 @@ fn step(s: core_walk::WalkthroughStep) -> WalkthroughStep {
     }
 }
 
-fn progress(p: core_walk::Progress) -> WalkthroughProgress {
+fn progress(p: core_walk::SessionProgress) -> SessionProgress {
     match p {
-        core_walk::Progress::At(s) => WalkthroughProgress::At { step: step(s) },
-        core_walk::Progress::Finished { skipped } => WalkthroughProgress::Finished {
-            skipped: skipped.into_iter().map(Into::into).collect(),
+        core_walk::SessionProgress::At(s) => SessionProgress::At { step: step(s) },
+        core_walk::SessionProgress::Finished { skipped } => SessionProgress::Finished {
+            skipped: skipped.into_iter().collect(),
         },
     }
 }
@@ -196,7 +172,7 @@ impl Harbour {
         Ok(self.core().plan()?.into())
     }
 
-    pub fn plan_add_item(
+    pub fn add_plan_item(
         &self,
         section: PlanSectionKind,
         text: String,
@@ -205,8 +181,8 @@ impl Harbour {
     ) -> Result<Plan> {
         Ok(self
             .core()
-            .plan_add_item(
-                section.into(),
+            .add_plan_item(
+                section,
                 UserText::new(text),
                 contact.map(UserText::new),
                 service_id,
@@ -214,7 +190,7 @@ impl Harbour {
             .into())
     }
 
-    pub fn plan_edit_item(
+    pub fn edit_plan_item(
         &self,
         section: PlanSectionKind,
         index: u32,
@@ -222,33 +198,33 @@ impl Harbour {
     ) -> Result<Plan> {
         Ok(self
             .core()
-            .plan_edit_item(section.into(), self::index(index), UserText::new(text))?
+            .edit_plan_item(section, self::index(index), UserText::new(text))?
             .into())
     }
 
-    pub fn plan_remove_item(&self, section: PlanSectionKind, index: u32) -> Result<Plan> {
+    pub fn remove_plan_item(&self, section: PlanSectionKind, index: u32) -> Result<Plan> {
         Ok(self
             .core()
-            .plan_remove_item(section.into(), self::index(index))?
+            .remove_plan_item(section, self::index(index))?
             .into())
     }
 
-    pub fn plan_move_item(&self, section: PlanSectionKind, from: u32, to: u32) -> Result<Plan> {
+    pub fn move_plan_item(&self, section: PlanSectionKind, from: u32, to: u32) -> Result<Plan> {
         Ok(self
             .core()
-            .plan_move_item(section.into(), index(from), index(to))?
+            .move_plan_item(section, index(from), index(to))?
             .into())
     }
 
     /// Quick-access sections are readable without the PIN (e.g. "People I can ask for help").
-    pub fn plan_set_quick_access(
+    pub fn set_plan_quick_access(
         &self,
         section: PlanSectionKind,
         quick_access: bool,
     ) -> Result<Plan> {
         Ok(self
             .core()
-            .plan_set_quick_access(section.into(), quick_access)?
+            .set_plan_quick_access(section, quick_access)?
             .into())
     }
 
@@ -270,16 +246,16 @@ impl Harbour {
         Ok(self.core().plan_version(version)?.into())
     }
 
-    pub fn plan_restore(&self, version: u64) -> Result<Plan> {
-        Ok(self.core().plan_restore(version)?.into())
+    pub fn restore_plan_version(&self, version: u64) -> Result<Plan> {
+        Ok(self.core().restore_plan_version(version)?.into())
     }
 
-    pub fn plan_mark_reviewed(&self) -> Result<Plan> {
-        Ok(self.core().plan_mark_reviewed()?.into())
+    pub fn mark_plan_reviewed(&self) -> Result<Plan> {
+        Ok(self.core().mark_plan_reviewed()?.into())
     }
 
-    pub fn plan_set_review_interval(&self, days: u32) -> Result<Plan> {
-        Ok(self.core().plan_set_review_interval(days)?.into())
+    pub fn set_plan_review_interval(&self, days: u32) -> Result<Plan> {
+        Ok(self.core().set_plan_review_interval(days)?.into())
     }
 
     /// What is readable without the secret. Needs no unlock.
@@ -293,7 +269,7 @@ impl Harbour {
 
     /// Starts a supported session (the vault must be unlocked). Notes are refused until
     /// `end_supported_session` with the young person's secret.
-    pub fn begin_supported_session(&self) -> Result<WalkthroughStep> {
+    pub fn begin_supported_session(&self) -> Result<SessionStep> {
         Ok(step(self.core().begin_supported_session()?))
     }
 
@@ -301,20 +277,20 @@ impl Harbour {
         self.core().supported_session_active()
     }
 
-    pub fn walkthrough_current(&self) -> Result<WalkthroughStep> {
-        Ok(step(self.core().walkthrough_current()?))
+    pub fn supported_session_current(&self) -> Result<SessionStep> {
+        Ok(step(self.core().supported_session_current()?))
     }
 
-    pub fn walkthrough_next(&self) -> Result<WalkthroughProgress> {
-        Ok(progress(self.core().walkthrough_next()?))
+    pub fn supported_session_next(&self) -> Result<SessionProgress> {
+        Ok(progress(self.core().supported_session_next()?))
     }
 
-    pub fn walkthrough_back(&self) -> Result<WalkthroughProgress> {
-        Ok(progress(self.core().walkthrough_back()?))
+    pub fn supported_session_back(&self) -> Result<SessionProgress> {
+        Ok(progress(self.core().supported_session_back()?))
     }
 
-    pub fn walkthrough_skip(&self) -> Result<WalkthroughProgress> {
-        Ok(progress(self.core().walkthrough_skip()?))
+    pub fn supported_session_skip(&self) -> Result<SessionProgress> {
+        Ok(progress(self.core().supported_session_skip()?))
     }
 
     pub fn end_supported_session(&self, secret: Vec<u8>) -> Result<()> {
@@ -324,11 +300,8 @@ impl Harbour {
     /// The chosen sections as text or a self-contained HTML page. Nothing is written or sent.
     pub fn share_plan(&self, options: ShareOptions) -> Result<String> {
         Ok(self.core().share_plan(&core_share::ShareOptions {
-            sections: options.sections.into_iter().map(Into::into).collect(),
-            format: match options.format {
-                ShareFormat::Text => core_share::ShareFormat::Text,
-                ShareFormat::Html => core_share::ShareFormat::Html,
-            },
+            sections: options.sections.into_iter().collect(),
+            format: options.format,
             title: options.title,
             include_app_name: options.include_app_name,
         })?)

@@ -6,6 +6,8 @@ use harbour_core::crypto::{KdfParams, KdfProfile};
 use harbour_core::notes::Note as CoreNote;
 use harbour_core::vault::{SecretKind as CoreSecretKind, VaultState as CoreVaultState};
 
+pub type SecretKind = CoreSecretKind;
+
 /// How Harbour is opened.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct HarbourConfig {
@@ -64,19 +66,12 @@ impl From<KdfParams> for KdfInfo {
 }
 
 /// Whether the app should show a number pad or a keyboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
+// compile error rather than a silent drift.
+#[uniffi::remote(Enum)]
 pub enum SecretKind {
     Pin,
     Passphrase,
-}
-
-impl From<CoreSecretKind> for SecretKind {
-    fn from(k: CoreSecretKind) -> Self {
-        match k {
-            CoreSecretKind::Pin => SecretKind::Pin,
-            CoreSecretKind::Passphrase => SecretKind::Passphrase,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -102,13 +97,11 @@ impl From<CoreVaultState> for VaultState {
                 failed_attempts,
                 retry_after,
             } => VaultState::Locked {
-                secret_kind: secret_kind.into(),
+                secret_kind,
                 failed_attempts,
                 retry_after_seconds: retry_after.map(|d| d.as_millis().div_ceil(1000) as u64),
             },
-            CoreVaultState::Unlocked { secret_kind } => VaultState::Unlocked {
-                secret_kind: secret_kind.into(),
-            },
+            CoreVaultState::Unlocked { secret_kind } => VaultState::Unlocked { secret_kind },
         }
     }
 }

@@ -83,7 +83,9 @@ enum Command {
     /// What is readable without the secret: quick-access plan sections and notes
     Quick,
     /// A supported session with a youth worker: build the plan together, notes hidden
-    Walkthrough,
+    // `walkthrough` was its first name; kept so scripts that used it still work.
+    #[command(alias = "walkthrough")]
+    SupportedSession,
     /// Who can help right now: works with no vault, no secret and no network
     HelpNow(help::HelpNowArgs),
     /// Details of one service in the directory
@@ -238,7 +240,7 @@ fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Note(cmd) => notes::run(ctx, cmd),
         Command::Plan(cmd) => plan::run(ctx, cmd),
         Command::Quick => plan::quick(ctx),
-        Command::Walkthrough => plan::walkthrough(ctx),
+        Command::SupportedSession => plan::supported_session(ctx),
         Command::HelpNow(args) => help::help_now(ctx, args),
         Command::Services(cmd) => help::services(ctx, cmd),
         Command::Areas => help::areas(ctx),

@@ -1,4 +1,4 @@
-//! `harbour plan …`, `harbour quick`, `harbour walkthrough`.
+//! `harbour plan …`, `harbour quick`, `harbour supported-session`.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use harbour_core::UserText;
 use harbour_core::directory::HelpQuery;
 use harbour_core::plan::share::{ShareFormat, ShareOptions};
 use harbour_core::plan::{Plan, PlanSection, Section};
-use harbour_core::walkthrough::{Progress, WalkthroughStep};
+use harbour_core::supported_session::{SessionProgress, SessionStep};
 use serde_json::{Value, json};
 
 use crate::output::terminal_safe;
@@ -155,7 +155,7 @@ pub fn run(ctx: &Context, cmd: PlanCommand) -> Result<(), CliError> {
             service,
             ..
         } => {
-            let p = h.plan_add_item(
+            let p = h.add_plan_item(
                 section(&s)?,
                 UserText::new(text.unwrap_or_default()),
                 contact.map(UserText::new),
@@ -168,7 +168,7 @@ pub fn run(ctx: &Context, cmd: PlanCommand) -> Result<(), CliError> {
             }
         }
         PlanCommand::Remove { section: s, n } => {
-            let p = h.plan_remove_item(
+            let p = h.remove_plan_item(
                 section(&s)?,
                 n.checked_sub(1)
                     .ok_or(CliError::Usage("items are numbered from 1"))?,
@@ -176,7 +176,7 @@ pub fn run(ctx: &Context, cmd: PlanCommand) -> Result<(), CliError> {
             ctx.out.done(&format!("removed (version {})", p.version));
         }
         PlanCommand::Quick { section: s, state } => {
-            let p = h.plan_set_quick_access(section(&s)?, state == "on")?;
+            let p = h.set_plan_quick_access(section(&s)?, state == "on")?;
             ctx.out.done(&format!("saved (version {})", p.version));
         }
         PlanCommand::History => {
@@ -199,13 +199,13 @@ pub fn run(ctx: &Context, cmd: PlanCommand) -> Result<(), CliError> {
             }
         }
         PlanCommand::Restore { version } => {
-            let p = h.plan_restore(version)?;
+            let p = h.restore_plan_version(version)?;
             ctx.out.done(&format!(
                 "went back to version {version} (saved as version {})",
                 p.version
             ));
         }
-        PlanCommand::Reviewed => show(ctx, &h.plan_mark_reviewed()?),
+        PlanCommand::Reviewed => show(ctx, &h.mark_plan_reviewed()?),
         PlanCommand::Share {
             sections,
             html,
@@ -296,7 +296,7 @@ pub fn quick(ctx: &Context) -> Result<(), CliError> {
     Ok(())
 }
 
-fn show_step(s: &WalkthroughStep) {
+fn show_step(s: &SessionStep) {
     println!("\nStep {} of {} — {}", s.index + 1, s.total, s.title);
     println!("{}", s.prompt);
     println!("Why this helps: {}", s.why);
@@ -314,9 +314,9 @@ fn show_step(s: &WalkthroughStep) {
     );
 }
 
-/// `harbour walkthrough`: a supported session, in one process. Interactive in a terminal;
+/// `harbour supported-session`: a supported session, in one process. Interactive in a terminal;
 /// scriptable by piping lines to it (with HARBOUR_SECRET set).
-pub fn walkthrough(ctx: &Context) -> Result<(), CliError> {
+pub fn supported_session(ctx: &Context) -> Result<(), CliError> {
     let h = &ctx.harbour;
     println!("To start, the young person unlocks Harbour.");
     prompt::unlock(ctx)?;
@@ -335,9 +335,9 @@ pub fn walkthrough(ctx: &Context) -> Result<(), CliError> {
         let line = line.map_err(|e| CliError::Io(e.kind()))?;
         let input = line.trim();
         let progress = match input {
-            "" => Some(h.walkthrough_next()?),
-            "skip" => Some(h.walkthrough_skip()?),
-            "back" => Some(h.walkthrough_back()?),
+            "" => Some(h.supported_session_next()?),
+            "skip" => Some(h.supported_session_skip()?),
+            "back" => Some(h.supported_session_back()?),
             "done" => break,
             _ if input.starts_with("find ") => {
                 let answer = h.help_now(&HelpQuery {
@@ -356,22 +356,22 @@ pub fn walkthrough(ctx: &Context) -> Result<(), CliError> {
             _ if input.starts_with("service ") => {
                 let id = input[8..].trim().to_owned();
                 let name = h.service(&id, None)?.service.name;
-                h.plan_add_item(Section::Professionals, UserText::new(name), None, Some(id))?;
+                h.add_plan_item(Section::Professionals, UserText::new(name), None, Some(id))?;
                 println!("  saved to {}", Section::Professionals.title());
                 None
             }
             text => {
-                h.plan_add_item(current.section, UserText::from(text), None, None)?;
+                h.add_plan_item(current.section, UserText::from(text), None, None)?;
                 println!("  saved");
                 None
             }
         };
         match progress {
-            Some(Progress::At(step)) => {
+            Some(SessionProgress::At(step)) => {
                 show_step(&step);
                 current = step;
             }
-            Some(Progress::Finished { skipped }) => {
+            Some(SessionProgress::Finished { skipped }) => {
                 println!("\nThat is every section. The plan is saved.");
                 if !skipped.is_empty() {
                     let names: Vec<&str> = skipped.iter().map(|s| s.title()).collect();

@@ -139,7 +139,7 @@ fn walkthrough_scripted_from_the_first_prompt_to_a_saved_plan() {
     ok(p, &["init"]);
     ok(p, &["note", "add", "a private note"]);
     let mut child = cmd(p, Some(PIN))
-        .arg("walkthrough")
+        .arg("supported-session")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -195,7 +195,7 @@ fn walkthrough_refuses_a_wrong_secret() {
     ok(p, &["init"]);
     // (Ending a session with a wrong secret is tested in core/tests/plan.rs.)
     let mut child = cmd(p, Some(PIN))
-        .arg("walkthrough")
+        .arg("supported-session")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

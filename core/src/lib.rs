@@ -3,7 +3,7 @@
 //! Three things live here, and nothing else: a young person's private writing, encrypted on
 //! their phone (`vault`, `notes`, `plan`); help that works with no signal and no unlock
 //! (`directory`, `library`); and a supported session in which a youth worker can help build a
-//! plan without seeing private notes (`walkthrough`). See `docs/DESIGN.md`
+//! plan without seeing private notes (`supported_session`). See `docs/DESIGN.md`
 //! for the key hierarchy and the reasons behind it.
 //!
 //! The crate has no FFI types, no network access and no global state. Every entry point hangs
@@ -28,8 +28,8 @@ pub mod plan;
 pub mod secret;
 mod stack;
 mod store;
+pub mod supported_session;
 pub mod vault;
-pub mod walkthrough;
 mod wording;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -9,11 +9,11 @@ use std::time::Duration;
 use common::*;
 use harbour_core::plan::share::{ShareFormat, ShareOptions};
 use harbour_core::plan::{Change, Section};
-use harbour_core::walkthrough::Progress;
+use harbour_core::supported_session::SessionProgress;
 use harbour_core::{Error, Secret};
 
 fn add(f: &Fixture, s: Section, text: &str) {
-    f.harbour.plan_add_item(s, text.into(), None, None).unwrap();
+    f.harbour.add_plan_item(s, text.into(), None, None).unwrap();
 }
 
 #[test]
@@ -25,14 +25,14 @@ fn sections_items_order_and_validation() {
     assert_eq!(empty.version, 0);
     add(&f, Section::WarningSigns, "Not sleeping");
     add(&f, Section::WarningSigns, "Skipping meals");
-    h.plan_add_item(
+    h.add_plan_item(
         Section::PeopleToAsk,
         "Sam".into(),
         Some("text Sam, number saved in my phone".into()),
         None,
     )
     .unwrap();
-    h.plan_add_item(
+    h.add_plan_item(
         Section::Professionals,
         "Samaritans".into(),
         None,
@@ -40,7 +40,7 @@ fn sections_items_order_and_validation() {
     )
     .unwrap();
     assert_eq!(
-        h.plan_add_item(
+        h.add_plan_item(
             Section::Professionals,
             "x".into(),
             None,
@@ -50,10 +50,10 @@ fn sections_items_order_and_validation() {
         Error::NotFound("service")
     );
     assert!(matches!(
-        h.plan_add_item(Section::OnMyOwn, "  ".into(), None, None),
+        h.add_plan_item(Section::OnMyOwn, "  ".into(), None, None),
         Err(Error::InvalidInput(_))
     ));
-    let p = h.plan_move_item(Section::WarningSigns, 1, 0).unwrap();
+    let p = h.move_plan_item(Section::WarningSigns, 1, 0).unwrap();
     let warning: Vec<&str> = p
         .section(Section::WarningSigns)
         .items
@@ -62,14 +62,14 @@ fn sections_items_order_and_validation() {
         .collect();
     assert_eq!(warning, ["Skipping meals", "Not sleeping"]);
     let p = h
-        .plan_edit_item(Section::WarningSigns, 0, "Skipping meals a lot".into())
+        .edit_plan_item(Section::WarningSigns, 0, "Skipping meals a lot".into())
         .unwrap();
     assert_eq!(
         p.section(Section::WarningSigns).items[0].text.as_str(),
         "Skipping meals a lot"
     );
     assert_eq!(
-        h.plan_remove_item(Section::WarningSigns, 5).unwrap_err(),
+        h.remove_plan_item(Section::WarningSigns, 5).unwrap_err(),
         Error::NotFound("plan item")
     );
     assert_eq!(
@@ -94,8 +94,8 @@ fn quick_access_sections_need_no_secret_and_private_ones_never_show() {
     add(&f, Section::WarningSigns, "PRIVATE-signs");
     add(&f, Section::HelpsAndDoesnt, "PRIVATE-helps");
     h.add_note("PRIVATE-note".into(), vec![]).unwrap();
-    h.plan_set_quick_access(Section::PeopleToAsk, true).unwrap();
-    h.plan_set_quick_access(Section::WhatMatters, true).unwrap();
+    h.set_plan_quick_access(Section::PeopleToAsk, true).unwrap();
+    h.set_plan_quick_access(Section::WhatMatters, true).unwrap();
     h.lock().unwrap();
 
     let again = f.reopen();
@@ -115,7 +115,7 @@ fn quick_access_sections_need_no_secret_and_private_ones_never_show() {
     // Turning quick access off takes the section out at once.
     again.unlock(Secret::from_text(PIN)).unwrap();
     again
-        .plan_set_quick_access(Section::WhatMatters, false)
+        .set_plan_quick_access(Section::WhatMatters, false)
         .unwrap();
     again.lock().unwrap();
     let quick = again.quick_access().unwrap();
@@ -142,7 +142,7 @@ fn history_keeps_every_change_and_restores() {
     f.clock.advance(Duration::from_secs(60));
     add(&f, Section::OnMyOwn, "A walk");
     f.clock.advance(Duration::from_secs(60));
-    h.plan_remove_item(Section::OnMyOwn, 0).unwrap();
+    h.remove_plan_item(Section::OnMyOwn, 0).unwrap();
     let history = h.plan_history().unwrap();
     assert_eq!(
         history.iter().map(|v| v.version).collect::<Vec<_>>(),
@@ -156,7 +156,7 @@ fn history_keeps_every_change_and_restores() {
 
     let v2 = h.plan_version(2).unwrap();
     assert_eq!(v2.section(Section::OnMyOwn).items.len(), 2);
-    let restored = h.plan_restore(2).unwrap();
+    let restored = h.restore_plan_version(2).unwrap();
     assert_eq!(restored.version, 4);
     let texts: Vec<&str> = restored
         .section(Section::OnMyOwn)
@@ -170,7 +170,7 @@ fn history_keeps_every_change_and_restores() {
         Change::Restored { from: 2 }
     );
     assert_eq!(
-        h.plan_restore(99).unwrap_err(),
+        h.restore_plan_version(99).unwrap_err(),
         Error::NotFound("plan version")
     );
     // Survives lock and unlock (and the integrity check at unlock).
@@ -184,20 +184,20 @@ fn review_dates() {
     let f = Fixture::with_vault();
     let h = &f.harbour;
     assert_eq!(h.plan().unwrap().next_review, None);
-    let p = h.plan_mark_reviewed().unwrap();
+    let p = h.mark_plan_reviewed().unwrap();
     assert_eq!(p.last_reviewed, Some(start()));
     assert_eq!(p.review_interval_days, 90);
     assert_eq!(
         p.next_review.unwrap().duration_since(start()).as_hours(),
         90 * 24
     );
-    let p = h.plan_set_review_interval(30).unwrap();
+    let p = h.set_plan_review_interval(30).unwrap();
     assert_eq!(
         p.next_review.unwrap().duration_since(start()).as_hours(),
         30 * 24
     );
     assert!(matches!(
-        h.plan_set_review_interval(1),
+        h.set_plan_review_interval(1),
         Err(Error::InvalidInput(_))
     ));
 }
@@ -259,25 +259,25 @@ fn walkthrough_moves_back_skips_and_finishes() {
     let f = Fixture::with_vault();
     let h = &f.harbour;
     assert_eq!(
-        h.walkthrough_current().unwrap_err(),
+        h.supported_session_current().unwrap_err(),
         Error::NotFound("supported session")
     );
     h.begin_supported_session().unwrap();
     add(&f, Section::WarningSigns, "Not sleeping");
-    let Progress::At(second) = h.walkthrough_next().unwrap() else {
+    let SessionProgress::At(second) = h.supported_session_next().unwrap() else {
         panic!()
     };
     assert_eq!(second.index, 1);
     assert_eq!(second.section, Section::OnMyOwn);
-    let Progress::At(back) = h.walkthrough_back().unwrap() else {
+    let SessionProgress::At(back) = h.supported_session_back().unwrap() else {
         panic!()
     };
     assert_eq!(back.items.len(), 1, "saved as they went");
     let mut skipped_one = false;
     loop {
-        match h.walkthrough_skip().unwrap() {
-            Progress::At(_) => skipped_one = true,
-            Progress::Finished { skipped } => {
+        match h.supported_session_skip().unwrap() {
+            SessionProgress::At(_) => skipped_one = true,
+            SessionProgress::Finished { skipped } => {
                 assert_eq!(skipped.len(), 8);
                 break;
             }
@@ -295,14 +295,14 @@ fn sample_plan(f: &Fixture) {
         Section::OnMyOwn,
         "Music <script>alert(1)</script> & \"loud\"",
     );
-    h.plan_add_item(
+    h.add_plan_item(
         Section::PeopleToAsk,
         "Sam".into(),
         Some("by text".into()),
         None,
     )
     .unwrap();
-    h.plan_add_item(
+    h.add_plan_item(
         Section::Professionals,
         "Samaritans".into(),
         None,
@@ -452,7 +452,7 @@ fn an_older_database_with_notes_upgrades_and_keeps_them() {
         h.list_notes().unwrap()[0].text.as_str(),
         "written before the plan existed"
     );
-    h.plan_add_item(
+    h.add_plan_item(
         Section::OnMyOwn,
         "works after the upgrade".into(),
         None,

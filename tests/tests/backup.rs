@@ -47,34 +47,34 @@ fn sample(dir: &Path) -> (Harbour, Arc<ManualClock>) {
         }
         c.advance(Duration::from_secs(61));
     }
-    h.plan_add_item(Section::WarningSigns, "Not sleeping".into(), None, None)
+    h.add_plan_item(Section::WarningSigns, "Not sleeping".into(), None, None)
         .unwrap();
-    h.plan_add_item(
+    h.add_plan_item(
         Section::PeopleToAsk,
         "Sam".into(),
         Some("by text".into()),
         None,
     )
     .unwrap();
-    h.plan_add_item(
+    h.add_plan_item(
         Section::Professionals,
         "Samaritans".into(),
         None,
         Some("samaritans".into()),
     )
     .unwrap();
-    h.plan_remove_item(Section::WarningSigns, 0).unwrap();
-    h.plan_restore(1).unwrap();
-    h.plan_add_item(
+    h.remove_plan_item(Section::WarningSigns, 0).unwrap();
+    h.restore_plan_version(1).unwrap();
+    h.add_plan_item(
         Section::PeopleToAsk,
         "Sam".into(),
         Some("by text".into()),
         None,
     )
     .unwrap();
-    h.plan_set_quick_access(Section::PeopleToAsk, true).unwrap();
-    h.plan_mark_reviewed().unwrap();
-    h.plan_set_review_interval(30).unwrap();
+    h.set_plan_quick_access(Section::PeopleToAsk, true).unwrap();
+    h.mark_plan_reviewed().unwrap();
+    h.set_plan_review_interval(30).unwrap();
     // Writing all that took twelve (clock) minutes: enter the secret again before exporting.
     h.reauthenticate(Secret::from_text(PIN)).unwrap();
     (h, c)

@@ -84,11 +84,11 @@ fn worker(h: &Harbour, t: usize) -> Seen {
                 }
                 65..=84 => {
                     if seen.plan.len() >= 30 {
-                        h.plan_remove_item(section, 0)?;
+                        h.remove_plan_item(section, 0)?;
                         seen.plan.remove(0);
                     } else {
                         let text = format!("thread {t} step {op}");
-                        h.plan_add_item(section, text.clone().into(), None, None)?;
+                        h.add_plan_item(section, text.clone().into(), None, None)?;
                         seen.plan.push(text);
                     }
                 }

@@ -106,7 +106,7 @@ fn a_full_disk_refuses_writes_cleanly_and_loses_nothing() {
         h.add_note(format!("note {i}: {}", "words ".repeat(60)).into(), vec![])
             .unwrap();
     }
-    h.plan_add_item(Section::OnMyOwn, "music".into(), None, None)
+    h.add_plan_item(Section::OnMyOwn, "music".into(), None, None)
         .unwrap();
     let before = texts(&h);
     let plan_before = h.plan().unwrap();
@@ -125,7 +125,7 @@ fn a_full_disk_refuses_writes_cleanly_and_loses_nothing() {
         }
     }
     assert!(matches!(
-        h.plan_add_item(Section::OnMyOwn, "x".repeat(1500).into(), None, None),
+        h.add_plan_item(Section::OnMyOwn, "x".repeat(1500).into(), None, None),
         Err(Error::StorageFull)
     ));
     // Key rotation rewrites every record: it cannot fit, and it must leave the old key working.
@@ -220,7 +220,7 @@ fn an_upgrade_on_a_full_disk_fails_cleanly_and_succeeds_later() {
     let h = open(&data, &keys);
     h.unlock(Secret::from_text(PIN)).unwrap();
     assert_eq!(h.list_notes().unwrap().len(), 20);
-    h.plan_add_item(
+    h.add_plan_item(
         Section::OnMyOwn,
         "works after the upgrade".into(),
         None,

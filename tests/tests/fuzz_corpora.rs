@@ -157,7 +157,7 @@ fn write_fuzz_seeds() {
     h.create_vault(Secret::from_text("482915")).unwrap();
     h.add_note("Walk by the sea".into(), vec!["outside".into()])
         .unwrap();
-    h.plan_add_item(
+    h.add_plan_item(
         Section::PeopleToAsk,
         "Sam".into(),
         Some("by text".into()),

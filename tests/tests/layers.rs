@@ -3,7 +3,7 @@
 //! - **foundation** (crypto, secret, fold, clock, keystore, atomic_file, stack, wording)
 //!   imports only foundation, along the few edges listed below;
 //! - **store** and **pack** import only foundation;
-//! - **domain** modules (vault, notes, plan, walkthrough, directory, library, backup) import
+//! - **domain** modules (vault, notes, plan, supported_session, directory, library, backup) import
 //!   foundation, store and pack, and another domain only along an edge listed here with its
 //!   reason — never the facade;
 //! - only `lib.rs` imports the facade (`harbour`), which may import anything.
@@ -31,7 +31,7 @@ const DOMAIN: &[&str] = &[
     "vault",
     "notes",
     "plan",
-    "walkthrough",
+    "supported_session",
     "directory",
     "library",
     "backup",
@@ -49,9 +49,13 @@ const EXCEPTIONS: &[(&str, &str, &str)] = &[
         "atomic_file",
         "the file key store writes its file whole",
     ),
-    ("walkthrough", "plan", "a supported session builds the plan"),
     (
-        "walkthrough",
+        "supported_session",
+        "plan",
+        "a supported session builds the plan",
+    ),
+    (
+        "supported_session",
         "library",
         "its prompts come from the library pack",
     ),

@@ -151,9 +151,9 @@ fn a_damaged_plan_section_hides_only_itself_and_blocks_no_backup() {
     let ks = Arc::new(MemoryKeyStore::new());
     let h = open(dir.path(), &ks);
     h.create_vault(Secret::from_text(PIN)).unwrap();
-    h.plan_add_item(Section::WarningSigns, "not sleeping".into(), None, None)
+    h.add_plan_item(Section::WarningSigns, "not sleeping".into(), None, None)
         .unwrap();
-    h.plan_add_item(Section::OnMyOwn, "music".into(), None, None)
+    h.add_plan_item(Section::OnMyOwn, "music".into(), None, None)
         .unwrap();
     {
         let conn = rusqlite::Connection::open(dir.path().join("harbour.sqlite3")).unwrap();
@@ -180,7 +180,7 @@ fn a_damaged_plan_section_hides_only_itself_and_blocks_no_backup() {
     );
     // Changing the plan is refused, so the damaged section is never overwritten.
     assert!(
-        h.plan_add_item(Section::OnMyOwn, "walks".into(), None, None)
+        h.add_plan_item(Section::OnMyOwn, "walks".into(), None, None)
             .is_err()
     );
     // The backup carries what can be read.

@@ -48,7 +48,7 @@ fn shared_plan_renders_in_chromium_with_only_the_chosen_sections() {
     let h = Harbour::open(config, Arc::new(MemoryKeyStore::new())).unwrap();
     h.create_vault(Secret::from_text("482915")).unwrap();
     let add = |s: Section, t: &str, c: Option<&str>| {
-        h.plan_add_item(s, t.into(), c.map(Into::into), None)
+        h.add_plan_item(s, t.into(), c.map(Into::into), None)
             .unwrap();
     };
     add(
@@ -59,7 +59,7 @@ fn shared_plan_renders_in_chromium_with_only_the_chosen_sections() {
     add(Section::OnMyOwn, "Listening to music with headphones", None);
     add(Section::OnMyOwn, "A walk by the sea", None);
     add(Section::PeopleToAsk, "Aunt Jo", Some("call after 6pm"));
-    h.plan_add_item(
+    h.add_plan_item(
         Section::Professionals,
         "Samaritans".into(),
         None,

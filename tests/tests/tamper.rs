@@ -102,17 +102,17 @@ fn vault() -> Vault {
         .id;
     let quick = h.add_note("a reason to stay".into(), vec![]).unwrap().id;
     h.set_note_quick_access(&quick, true).unwrap();
-    h.plan_add_item(Section::WarningSigns, "not sleeping".into(), None, None)
+    h.add_plan_item(Section::WarningSigns, "not sleeping".into(), None, None)
         .unwrap();
-    h.plan_add_item(
+    h.add_plan_item(
         Section::PeopleToAsk,
         "Sam".into(),
         Some("by text".into()),
         None,
     )
     .unwrap();
-    h.plan_set_quick_access(Section::PeopleToAsk, true).unwrap();
-    h.plan_set_review_interval(30).unwrap();
+    h.set_plan_quick_access(Section::PeopleToAsk, true).unwrap();
+    h.set_plan_review_interval(30).unwrap();
     Vault {
         dir,
         keys,
@@ -301,7 +301,7 @@ fn swapped_moved_and_rolled_back_records_are_refused() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    h.plan_add_item(Section::WarningSigns, "skipping meals".into(), None, None)
+    h.add_plan_item(Section::WarningSigns, "skipping meals".into(), None, None)
         .unwrap();
     conn.execute(
         "UPDATE plan_section SET body = ?1, revision = ?2 WHERE id = 'warning_signs'",

@@ -2,7 +2,7 @@
 
 use crate::directory::{HelpNow, HelpQuery};
 use crate::library::triage::{self, Walked};
-use crate::library::{Answer, Card, CardFilter, Outcome, Question, WalkthroughPrompt};
+use crate::library::{Answer, Card, CardFilter, Outcome, Question, SessionPrompt};
 use crate::pack::PackInfo;
 use crate::{Harbour, Result};
 
@@ -62,7 +62,7 @@ impl Harbour {
         self.library()?.content.message(key, n)
     }
 
-    pub(crate) fn walkthrough_prompts(&self) -> Result<Vec<WalkthroughPrompt>> {
+    pub(crate) fn session_prompts(&self) -> Result<Vec<SessionPrompt>> {
         Ok(self.library()?.content.content().walkthrough.clone())
     }
 

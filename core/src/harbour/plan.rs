@@ -23,7 +23,7 @@ impl Harbour {
     }
 
     /// Adds an item at the end of a section. A linked service must be in the directory.
-    pub fn plan_add_item(
+    pub fn add_plan_item(
         &self,
         section: Section,
         text: UserText,
@@ -44,21 +44,21 @@ impl Harbour {
     }
 
     /// Replaces the text of the item at `index` (0-based).
-    pub fn plan_edit_item(&self, section: Section, index: usize, text: UserText) -> Result<Plan> {
+    pub fn edit_plan_item(&self, section: Section, index: usize, text: UserText) -> Result<Plan> {
         let now = self.now();
         self.session
             .unlocked()?
             .run(|db, keys| plan::edit_item(db, keys, now, section, index, text))
     }
 
-    pub fn plan_remove_item(&self, section: Section, index: usize) -> Result<Plan> {
+    pub fn remove_plan_item(&self, section: Section, index: usize) -> Result<Plan> {
         let now = self.now();
         self.session
             .unlocked()?
             .run(|db, keys| plan::remove_item(db, keys, now, section, index))
     }
 
-    pub fn plan_move_item(&self, section: Section, from: usize, to: usize) -> Result<Plan> {
+    pub fn move_plan_item(&self, section: Section, from: usize, to: usize) -> Result<Plan> {
         let now = self.now();
         self.session
             .unlocked()?
@@ -67,7 +67,7 @@ impl Harbour {
 
     /// Makes a section readable without the PIN (re-encrypting it under the quick-access key),
     /// or private again.
-    pub fn plan_set_quick_access(&self, section: Section, quick: bool) -> Result<Plan> {
+    pub fn set_plan_quick_access(&self, section: Section, quick: bool) -> Result<Plan> {
         let now = self.now();
         self.session
             .unlocked()?
@@ -89,7 +89,7 @@ impl Harbour {
     }
 
     /// Makes an earlier version current again, as a new version (nothing is lost).
-    pub fn plan_restore(&self, version: u64) -> Result<Plan> {
+    pub fn restore_plan_version(&self, version: u64) -> Result<Plan> {
         let now = self.now();
         self.session
             .unlocked()?
@@ -97,7 +97,7 @@ impl Harbour {
     }
 
     /// Records that the young person looked over their plan today.
-    pub fn plan_mark_reviewed(&self) -> Result<Plan> {
+    pub fn mark_plan_reviewed(&self) -> Result<Plan> {
         let now = self.now();
         self.session
             .unlocked()?
@@ -105,7 +105,7 @@ impl Harbour {
     }
 
     /// How often to suggest a review, in days (7 to 365).
-    pub fn plan_set_review_interval(&self, days: u32) -> Result<Plan> {
+    pub fn set_plan_review_interval(&self, days: u32) -> Result<Plan> {
         self.session
             .unlocked()?
             .run(|db, keys| plan::set_review_interval(db, keys, days))

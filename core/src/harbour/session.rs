@@ -2,7 +2,7 @@
 //! step, ended only with their secret.
 
 use crate::secret::Secret;
-use crate::walkthrough::{self, Progress, WalkthroughStep};
+use crate::supported_session::{self, SessionProgress, SessionStep};
 use crate::{Harbour, Result, vault};
 
 impl Harbour {
@@ -12,28 +12,28 @@ impl Harbour {
 
     /// Starts a supported session. The young person unlocks first; from now until the session
     /// ends with their secret, notes are hidden.
-    pub fn begin_supported_session(&self) -> Result<WalkthroughStep> {
+    pub fn begin_supported_session(&self) -> Result<SessionStep> {
         self.session.hold().begin_supported()?;
-        self.walkthrough_current()
+        self.supported_session_current()
     }
 
-    pub fn walkthrough_current(&self) -> Result<WalkthroughStep> {
+    pub fn supported_session_current(&self) -> Result<SessionStep> {
         let (step, skipped) = self
             .session
             .supported(|s| (s.step(), s.skipped().to_vec()))?;
-        let prompts = self.walkthrough_prompts()?;
-        walkthrough::step(&prompts, &self.plan()?, step, &skipped)
+        let prompts = self.session_prompts()?;
+        supported_session::step(&prompts, &self.plan()?, step, &skipped)
     }
 
     /// Moves the session by `by` steps from where it is (0 or more; back is -1), leaving the
     /// section it was at for later when `skip` is set.
-    fn walk(&self, by: isize, skip: bool) -> Result<Progress> {
-        let prompts = self.walkthrough_prompts()?;
+    fn walk(&self, by: isize, skip: bool) -> Result<SessionProgress> {
+        let prompts = self.session_prompts()?;
         let total = prompts.len();
         let (step, skipped) = self.session.supported(|s| {
             let skipping = if skip {
                 // Past the end, the step skipped is the last one.
-                Some(walkthrough::section_at(
+                Some(supported_session::section_at(
                     &prompts,
                     s.step().min(total.saturating_sub(1)),
                 )?)
@@ -44,25 +44,25 @@ impl Harbour {
             Ok::<_, crate::Error>((s.step(), s.skipped().to_vec()))
         })??;
         if step >= total {
-            return Ok(Progress::Finished { skipped });
+            return Ok(SessionProgress::Finished { skipped });
         }
         let plan = self.plan()?;
-        Ok(Progress::At(walkthrough::step(
+        Ok(SessionProgress::At(supported_session::step(
             &prompts, &plan, step, &skipped,
         )?))
     }
 
     /// On to the next section (what was added is already saved).
-    pub fn walkthrough_next(&self) -> Result<Progress> {
+    pub fn supported_session_next(&self) -> Result<SessionProgress> {
         self.walk(1, false)
     }
 
     /// Leaves this section for later.
-    pub fn walkthrough_skip(&self) -> Result<Progress> {
+    pub fn supported_session_skip(&self) -> Result<SessionProgress> {
         self.walk(1, true)
     }
 
-    pub fn walkthrough_back(&self) -> Result<Progress> {
+    pub fn supported_session_back(&self) -> Result<SessionProgress> {
         self.walk(-1, false)
     }
 

@@ -20,8 +20,8 @@ use rusqlite::Transaction;
 use crate::crypto::keys::{QuickKeys, VaultKeys};
 use crate::keystore::PlatformKeyStore;
 use crate::store::{self, Database};
+use crate::supported_session::Supported;
 use crate::vault::{self, claim::Claim};
-use crate::walkthrough::Supported;
 use crate::{Error, Result};
 
 pub(crate) struct SessionState {

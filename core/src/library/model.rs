@@ -15,7 +15,7 @@ pub struct LibraryContent {
     pub cards: Vec<Card>,
     pub triage: Triage,
     /// The supported session's prompts, one per plan section, in order.
-    pub walkthrough: Vec<WalkthroughPrompt>,
+    pub walkthrough: Vec<SessionPrompt>,
     /// Short texts with a count in them, in every CLDR plural form the locale needs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub messages: BTreeMap<String, Message>,
@@ -289,7 +289,7 @@ pub enum Message {
 /// One step of the supported session.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct WalkthroughPrompt {
+pub struct SessionPrompt {
     /// The plan section's key, e.g. "warning_signs".
     pub section: String,
     pub prompt: String,

@@ -299,7 +299,7 @@ mod tests {
         h.delete_note(&gone.id).unwrap();
         let quick = h.add_note("quick one".into(), vec![]).unwrap();
         h.set_note_quick_access(&quick.id, true).unwrap();
-        h.plan_add_item(crate::plan::Section::OnMyOwn, "music".into(), None, None)
+        h.add_plan_item(crate::plan::Section::OnMyOwn, "music".into(), None, None)
             .unwrap();
         (dir, ks, h)
     }

@@ -24,7 +24,7 @@ final class BackupTests: XCTestCase {
         let h = try open("old", ks)
         try h.createVault(secret: pin)
         _ = try h.addNote(text: "Breathe out slowly", tags: ["calm"])
-        _ = try h.planAddItem(section: .onMyOwn, text: "Music", contact: nil, serviceId: nil)
+        _ = try h.addPlanItem(section: .onMyOwn, text: "Music", contact: nil, serviceId: nil)
         let notes = try h.listNotes().notes
         let plan = try h.plan()
         let backup = try h.exportBackup(passphrase: passphrase)

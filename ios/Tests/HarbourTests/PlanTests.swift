@@ -20,9 +20,9 @@ final class PlanTests: XCTestCase {
         let ks = TableTestKeyStore()
         let h = try open(ks)
         try h.createVault(secret: pin)
-        _ = try h.planAddItem(section: .peopleToAsk, text: "Sam", contact: "by text", serviceId: nil)
-        _ = try h.planAddItem(section: .warningSigns, text: "PRIVATE", contact: nil, serviceId: nil)
-        _ = try h.planSetQuickAccess(section: .peopleToAsk, quickAccess: true)
+        _ = try h.addPlanItem(section: .peopleToAsk, text: "Sam", contact: "by text", serviceId: nil)
+        _ = try h.addPlanItem(section: .warningSigns, text: "PRIVATE", contact: nil, serviceId: nil)
+        _ = try h.setPlanQuickAccess(section: .peopleToAsk, quickAccess: true)
         try h.lock()
         let quick = try open(ks).quickAccess()
         XCTAssertEqual(quick.sections.map(\.section), [.peopleToAsk])
@@ -43,7 +43,7 @@ final class PlanTests: XCTestCase {
     func testShareIsSelfContained() throws {
         let h = try open(TableTestKeyStore())
         try h.createVault(secret: pin)
-        _ = try h.planAddItem(section: .onMyOwn, text: "Music <b>loud</b>", contact: nil, serviceId: nil)
+        _ = try h.addPlanItem(section: .onMyOwn, text: "Music <b>loud</b>", contact: nil, serviceId: nil)
         let html = try h.sharePlan(options: ShareOptions(
             sections: [.onMyOwn], format: .html, title: nil, includeAppName: false))
         XCTAssertTrue(html.contains("Music &lt;b&gt;loud&lt;/b&gt;"))

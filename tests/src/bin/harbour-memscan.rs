@@ -102,7 +102,7 @@ fn main() {
         }
         edited.push_str(" edited");
         let _ = h.edit_note(&id, UserText::new(edited));
-        let _ = h.plan_add_item(
+        let _ = h.add_plan_item(
             Section::WarningSigns,
             UserText::new(text(&plan)),
             None,

@@ -85,7 +85,7 @@ fn main() -> Result<(), Error> {
             if items.len() < 30 && (items.is_empty() || roll < 90) {
                 let _ = writeln!(out, "will plan-add {i}");
                 let _ = out.flush();
-                h.plan_add_item(
+                h.add_plan_item(
                     WORKLOAD_SECTION,
                     workload_text(marker, i).into(),
                     None,
@@ -96,7 +96,7 @@ fn main() -> Result<(), Error> {
                 let at = (rng.next() % items.len() as u64) as usize;
                 let _ = writeln!(out, "will plan-remove {}", items[at]);
                 let _ = out.flush();
-                h.plan_remove_item(WORKLOAD_SECTION, at)?;
+                h.remove_plan_item(WORKLOAD_SECTION, at)?;
                 let _ = writeln!(out, "ack plan-remove {}", items[at]);
             }
         } else {

@@ -24,7 +24,7 @@ class BackupJvmTest {
         val h = open(tmp.newFolder("old").absolutePath, ks)
         h.createVault(pin.copyOf())
         h.addNote("Breathe out slowly, Café at 4", listOf("calm"))
-        h.planAddItem(PlanSectionKind.ON_MY_OWN, "Music", null, null)
+        h.addPlanItem(PlanSectionKind.ON_MY_OWN, "Music", null, null)
         val notesBefore = h.listNotes().notes
         val planBefore = h.plan()
         val backup = h.exportBackup(passphrase.toByteArray())

@@ -21,9 +21,9 @@ class PlanJvmTest {
         val ks = AesGcmTestKeyStore()
         val h = open(ks)
         h.createVault(pin.copyOf())
-        h.planAddItem(PlanSectionKind.PEOPLE_TO_ASK, "Sam", "by text", null)
-        h.planAddItem(PlanSectionKind.WARNING_SIGNS, "PRIVATE not sleeping", null, null)
-        h.planSetQuickAccess(PlanSectionKind.PEOPLE_TO_ASK, true)
+        h.addPlanItem(PlanSectionKind.PEOPLE_TO_ASK, "Sam", "by text", null)
+        h.addPlanItem(PlanSectionKind.WARNING_SIGNS, "PRIVATE not sleeping", null, null)
+        h.setPlanQuickAccess(PlanSectionKind.PEOPLE_TO_ASK, true)
         h.lock()
         val quick = open(ks).quickAccess()
         assertEquals(listOf(PlanSectionKind.PEOPLE_TO_ASK), quick.sections.map { it.section })
@@ -38,8 +38,8 @@ class PlanJvmTest {
         assertEquals(PlanSectionKind.WARNING_SIGNS, first.section)
         assertEquals(8u, first.total)
         assertThrows(HarbourException.SessionActive::class.java) { h.listNotes().notes }
-        h.planAddItem(first.section, "Not sleeping", null, null)
-        val next = h.walkthroughNext() as WalkthroughProgress.At
+        h.addPlanItem(first.section, "Not sleeping", null, null)
+        val next = h.supportedSessionNext() as SessionProgress.At
         assertEquals(PlanSectionKind.ON_MY_OWN, next.step.section)
         assertThrows(HarbourException.WrongSecret::class.java) { h.endSupportedSession("000001".toByteArray()) }
         assertThrows(HarbourException.SessionActive::class.java) { h.listNotes().notes }
@@ -51,11 +51,11 @@ class PlanJvmTest {
     @Test fun historyAndShare() {
         val h = open(AesGcmTestKeyStore())
         h.createVault(pin.copyOf())
-        h.planAddItem(PlanSectionKind.ON_MY_OWN, "Music", null, null)
-        h.planAddItem(PlanSectionKind.ON_MY_OWN, "A walk", null, null)
-        h.planRemoveItem(PlanSectionKind.ON_MY_OWN, 0u)
+        h.addPlanItem(PlanSectionKind.ON_MY_OWN, "Music", null, null)
+        h.addPlanItem(PlanSectionKind.ON_MY_OWN, "A walk", null, null)
+        h.removePlanItem(PlanSectionKind.ON_MY_OWN, 0u)
         assertEquals(listOf(3uL, 2uL, 1uL), h.planHistory().map { it.version })
-        val restored = h.planRestore(2uL)
+        val restored = h.restorePlanVersion(2uL)
         assertEquals(listOf("Music", "A walk"), restored.sections[1].items.map { it.text })
         val html = h.sharePlan(ShareOptions(listOf(PlanSectionKind.ON_MY_OWN), ShareFormat.HTML, null, false))
         assertTrue(html.contains("<h2 id=\"on_my_own\">Things I can do on my own</h2>"))

@@ -11,7 +11,7 @@
 //! shows — over a plan and prompts it is given. Whether a session is running is session
 //! state, owned by `harbour/state.rs`.
 
-use crate::library::WalkthroughPrompt;
+use crate::library::SessionPrompt;
 use crate::plan::{Plan, PlanItem, Section};
 use crate::{Error, Result};
 
@@ -44,7 +44,7 @@ impl Supported {
 
 /// What the worker and young person see at one step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WalkthroughStep {
+pub struct SessionStep {
     /// 0-based.
     pub index: usize,
     pub total: usize,
@@ -60,8 +60,8 @@ pub struct WalkthroughStep {
 
 /// Where the walkthrough stands after moving on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Progress {
-    At(WalkthroughStep),
+pub enum SessionProgress {
+    At(SessionStep),
     /// Past the last step: the plan is saved; sections skipped can be done later.
     Finished {
         skipped: Vec<Section>,
@@ -69,7 +69,7 @@ pub enum Progress {
 }
 
 /// The section a step is about.
-pub(crate) fn section_at(prompts: &[WalkthroughPrompt], index: usize) -> Result<Section> {
+pub(crate) fn section_at(prompts: &[SessionPrompt], index: usize) -> Result<Section> {
     let p = prompts
         .get(index)
         .ok_or(Error::NotFound("walkthrough step"))?;
@@ -78,14 +78,14 @@ pub(crate) fn section_at(prompts: &[WalkthroughPrompt], index: usize) -> Result<
 
 /// Step `index` of `prompts`, showing what `plan` holds for its section.
 pub(crate) fn step(
-    prompts: &[WalkthroughPrompt],
+    prompts: &[SessionPrompt],
     plan: &Plan,
     index: usize,
     skipped: &[Section],
-) -> Result<WalkthroughStep> {
+) -> Result<SessionStep> {
     let section = section_at(prompts, index)?;
     let p = &prompts[index];
-    Ok(WalkthroughStep {
+    Ok(SessionStep {
         index,
         total: prompts.len(),
         section,
