@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use harbour_core::directory::{ChannelKind, HelpQuery, Topic, build_pack};
-use harbour_core::pack::minisign::signer::SecretKey;
+use harbour_core::directory::{ChannelKind, HelpQuery, Topic};
 use harbour_core::{Config, Harbour, MemoryKeyStore};
+use harbour_publish::SecretKey;
+use harbour_publish::directory_pack as build_pack;
 use serde_json::{Value, json};
 
 use crate::stats::{Summary, summarise, time};

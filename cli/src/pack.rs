@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
-use harbour_core::pack::minisign::{PublicKey, SignatureFile, signer::SecretKey};
+use harbour_core::pack::minisign::{PublicKey, SignatureFile};
 use harbour_core::pack::{self, PackInfo};
+use harbour_publish::SecretKey;
 use serde_json::json;
 
 use crate::{CliError, Context, help::parse_at};
@@ -156,7 +157,7 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
                 .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(valid_days)))
                 .map_err(|_| CliError::Usage("--valid-days is too large"))?;
             if let Ok(existing) = std::fs::read(&out)
-                && let Ok(old) = pack::peek(&existing)
+                && let Ok(old) = harbour_publish::peek(&existing)
                 && old.data_version >= data_version
             {
                 return Err(CliError::Usage(
@@ -166,10 +167,10 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
             let source = read(&source)?;
             let built = match kind {
                 Kind::Directory => {
-                    harbour_core::directory::build_pack(&source, data_version, built_at, expires_at)
+                    harbour_publish::directory_pack(&source, data_version, built_at, expires_at)
                 }
                 Kind::Library => {
-                    harbour_core::library::build_pack(&source, data_version, built_at, expires_at)
+                    harbour_publish::library_pack(&source, data_version, built_at, expires_at)
                 }
             };
             match built {
@@ -197,7 +198,7 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
             let key_text = String::from_utf8(read(&key)?)
                 .map_err(|_| CliError::Usage("the key file is not text"))?;
             let sk = SecretKey::parse(&key_text)?;
-            let header = pack::peek(&bytes)?;
+            let header = harbour_publish::peek(&bytes)?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -234,7 +235,7 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
             };
             let parsed = SignatureFile::parse(&sig)?;
             let key = parsed.verify(&bytes, &keys)?;
-            let header = pack::peek(&bytes)?;
+            let header = harbour_publish::peek(&bytes)?;
             ctx.out.done(&format!(
                 "signature OK: key {}; {} version {}",
                 key.key_id_hex(),
@@ -245,7 +246,7 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
         }
         PackCommand::ImportHsds { input, out } => {
             let today = jiff::Zoned::now().date();
-            match harbour_core::directory::hsds::import(&read(&input)?, today) {
+            match harbour_publish::hsds::import(&read(&input)?, today) {
                 Ok(import) => {
                     let text = serde_json::to_string_pretty(&import)
                         .map_err(|_| CliError::Usage("could not write the review file"))?;
@@ -340,7 +341,7 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
         PackCommand::Info {
             file: Some(file), ..
         } => {
-            let header = pack::peek(&read(&file)?)?;
+            let header = harbour_publish::peek(&read(&file)?)?;
             let v = json!({
                 "kind": header.kind, "format": header.format, "data_version": header.data_version,
                 "built_at": header.built_at.to_string(), "expires_at": header.expires_at.to_string(),

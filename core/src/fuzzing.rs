@@ -147,12 +147,6 @@ pub fn markdown(data: &[u8]) {
     }
 }
 
-/// An HSDS 3.0 export, as the publisher tool imports it.
-pub fn hsds(data: &[u8]) {
-    let checked = jiff::civil::date(2026, 11, 1);
-    let _ = crate::directory::hsds::import(data, checked);
-}
-
 /// The passphrase the backup seeds were made with (fixtures/corpus/backup).
 pub const BACKUP_PASSPHRASE: &[u8] = b"corpus passphrase 1234";
 
@@ -206,7 +200,8 @@ pub fn generated_seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     out
 }
 
-/// Every target, by name, for the corpus replay and the fuzz crate.
+/// Every target of the core, by name, for the corpus replay and the fuzz crate (the HSDS
+/// importer's is in harbour-publish, which owns it).
 pub const TARGETS: &[(&str, Target)] = &[
     ("record_envelope", record_envelope),
     ("key_slot", key_slot),
@@ -214,7 +209,6 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("directory_pack", directory_pack),
     ("library_pack", library_pack),
     ("markdown", markdown),
-    ("hsds", hsds),
     ("backup", backup),
     ("backup_payload", backup_payload),
 ];

@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| harbour_core::fuzzing::hsds(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harbour_publish::fuzzing::hsds(data));

@@ -58,9 +58,9 @@ pub fn workload_index(marker: &str, text: &str) -> Option<u64> {
 // Test support: a fixture that does not build should stop the test loudly.
 #[allow(clippy::panic)]
 pub mod packs {
-    use harbour_core::directory::build_pack;
     use harbour_core::pack::PackKind;
-    use harbour_core::pack::minisign::signer::SecretKey;
+    use harbour_publish::SecretKey;
+    use harbour_publish::directory_pack as build_pack;
     use serde_json::{Value, json};
 
     pub const DEV_KEY: &str = include_str!("../../fixtures/keys/dev-pack-key.sec");

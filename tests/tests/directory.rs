@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use harbour_core::directory::{
-    AreaMatch, ChannelKind, HelpNow, HelpQuery, OpenState, ServiceKind, Topic, build_pack,
+    AreaMatch, ChannelKind, HelpNow, HelpQuery, OpenState, ServiceKind, Topic,
 };
 use harbour_core::pack::PackError;
 use harbour_core::{Config, Error, Harbour, ManualClock, MemoryKeyStore};
+use harbour_publish::directory_pack as build_pack;
 use harbour_tests::packs;
 use jiff::Timestamp;
 use proptest::prelude::*;
@@ -492,7 +493,7 @@ fn bad_packs_are_refused_and_the_last_good_one_stays() {
             .unwrap()
             .retain(|s| s["id"] != "childline");
         let content = harbour_core::directory::model::DirectoryContent::deserialize(&v);
-        let bytes = harbour_core::pack::build(
+        let bytes = harbour_publish::build(
             harbour_core::pack::PackKind::Directory,
             10,
             ts("2026-11-21T00:00:00Z"),
@@ -586,8 +587,7 @@ fn a_damaged_installed_pack_falls_back_to_the_baseline() {
 #[test]
 fn hsds_import_of_the_real_example() {
     let input = include_bytes!("../../fixtures/hsds/service_full.json");
-    let out =
-        harbour_core::directory::hsds::import(input, jiff::civil::date(2026, 11, 21)).unwrap();
+    let out = harbour_publish::hsds::import(input, jiff::civil::date(2026, 11, 21)).unwrap();
     assert_eq!(out.services.len(), 1);
     assert_eq!(out.organisations.len(), 1);
     let s = &out.services[0];
@@ -613,8 +613,7 @@ fn hsds_import_of_the_real_example() {
     assert!(out.to_review.iter().any(|r| r.contains("UTC offset")));
     // The simple example too, which has no phones at all.
     let simple = include_bytes!("../../fixtures/hsds/service_simple.json");
-    let out =
-        harbour_core::directory::hsds::import(simple, jiff::civil::date(2026, 11, 21)).unwrap();
+    let out = harbour_publish::hsds::import(simple, jiff::civil::date(2026, 11, 21)).unwrap();
     assert!(
         out.services[0]
             .channels

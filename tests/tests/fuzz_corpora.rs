@@ -11,10 +11,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use harbour_core::crypto::KdfProfile;
-use harbour_core::fuzzing::{self, TARGETS};
+use harbour_core::fuzzing::{self, Target};
 use harbour_core::plan::Section;
 use harbour_core::{Config, Harbour, MemoryKeyStore, Secret};
 use proptest::prelude::*;
+
+/// The core's targets and the publisher's, as the fuzz crate runs them.
+fn targets() -> Vec<(&'static str, Target)> {
+    fuzzing::TARGETS
+        .iter()
+        .chain(harbour_publish::fuzzing::TARGETS)
+        .copied()
+        .collect()
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -43,7 +52,7 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
 #[test]
 fn every_corpus_and_regression_file_replays_without_panicking() {
     let mut total = 0;
-    for (name, target) in TARGETS {
+    for (name, target) in targets() {
         let corpus = files_in(&root().join("fuzz/corpus").join(name));
         assert!(!corpus.is_empty(), "no seed corpus for {name}");
         let regressions = files_in(&root().join("fuzz/regressions").join(name));
@@ -54,7 +63,7 @@ fn every_corpus_and_regression_file_replays_without_panicking() {
     }
     eprintln!(
         "replayed {total} corpus files over {} targets",
-        TARGETS.len()
+        targets().len()
     );
 }
 
@@ -72,7 +81,7 @@ proptest! {
     /// Arbitrary bytes, at every target.
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
-        for (_, target) in TARGETS {
+        for (_, target) in targets() {
             target(&bytes);
         }
     }
@@ -87,7 +96,7 @@ proptest! {
         insert in prop::option::of((any::<prop::sample::Index>(), any::<u8>())),
         keep in any::<prop::sample::Index>(),
     ) {
-        let (name, target) = TARGETS[which.index(TARGETS.len())];
+        let (name, target) = targets()[which.index(targets().len())];
         let all = seeds(name);
         prop_assume!(!all.is_empty());
         let mut bytes = all[seed.index(all.len())].clone();

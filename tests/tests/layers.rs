@@ -287,3 +287,23 @@ fn the_checker_sees_grouped_and_nested_imports() {
     assert_eq!(roots["Harbour"], "harbour");
     assert_eq!(roots["Error"], "error");
 }
+
+/// Signing and importing are publisher work: the mobile library (harbour-ffi over
+/// harbour-core) must not link harbour-publish, and the core has no feature that brings it back.
+#[test]
+fn the_mobile_library_does_not_link_the_publisher_tools() {
+    let root = core_src().join("../..");
+    for manifest in ["core/Cargo.toml", "bindings/Cargo.toml"] {
+        let text = std::fs::read_to_string(root.join(manifest)).expect("manifest");
+        assert!(
+            !text.contains("harbour-publish"),
+            "{manifest} depends on harbour-publish"
+        );
+        assert!(
+            !text.contains("publisher ="),
+            "{manifest} has a publisher feature"
+        );
+    }
+    let core = std::fs::read_to_string(core_src().join("pack/minisign.rs")).expect("minisign");
+    assert!(!core.contains("SigningKey"), "the core can sign packs");
+}

@@ -546,7 +546,7 @@ fn the_lint_fails_a_deliberately_bad_card() {
     let source = serde_json::to_vec(&c).unwrap();
     let now = jiff::Timestamp::now();
     assert!(
-        harbour_core::library::build_pack(
+        harbour_publish::library_pack(
             &source,
             2,
             now,
@@ -636,13 +636,9 @@ fn messages_use_plural_rules() {
 fn baseline_library_pack_verifies_and_matches_its_source() {
     let (_d, h) = harbour();
     let info = h.library_info().unwrap();
-    let rebuilt = harbour_core::library::build_pack(
-        SOURCE,
-        info.data_version,
-        info.built_at,
-        info.expires_at,
-    )
-    .unwrap();
+    let rebuilt =
+        harbour_publish::library_pack(SOURCE, info.data_version, info.built_at, info.expires_at)
+            .unwrap();
     assert_eq!(
         rebuilt,
         harbour_core::library::BASELINE_PACK,

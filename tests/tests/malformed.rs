@@ -159,8 +159,8 @@ fn every_malformed_input_is_refused_and_changes_nothing() {
     let mut named = Vec::new();
     for (file, expected) in manifest("hsds") {
         let bytes = std::fs::read(corpus("hsds").join(&file)).unwrap();
-        let errors = harbour_core::directory::hsds::import(&bytes, jiff::civil::date(2026, 11, 1))
-            .expect_err(&file);
+        let errors =
+            harbour_publish::hsds::import(&bytes, jiff::civil::date(2026, 11, 1)).expect_err(&file);
         let expected = expected.as_str().unwrap();
         assert!(
             errors.iter().any(|e| e.contains(expected)),

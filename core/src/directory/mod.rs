@@ -7,8 +7,6 @@
 //! empty: 999 and at least one always-open service are always there.
 
 mod areas;
-#[cfg(feature = "publisher")]
-pub mod hsds;
 pub mod model;
 mod query;
 pub mod schedule;
@@ -23,8 +21,6 @@ pub use model::*;
 pub use query::{HelpNow, HelpOption, HelpQuery, STALE_AFTER_DAYS};
 pub use schedule::OpenState;
 
-#[cfg(feature = "publisher")]
-use crate::pack::{self, PackKind};
 use crate::pack::{Loaded, Validate};
 use crate::{Error, Result};
 use areas::AreaIndex;
@@ -160,29 +156,6 @@ pub struct ServiceDetail {
     pub verified: bool,
     /// Every usable channel as a help option, as of the time asked.
     pub options: Vec<HelpOption>,
-}
-
-/// Builds an unsigned directory pack from the fixtures' source format, or lists every problem
-/// (with where it is) so the publisher can fix the source.
-#[cfg(feature = "publisher")]
-pub fn build_pack(
-    source: &[u8],
-    data_version: u64,
-    built_at: jiff::Timestamp,
-    expires_at: jiff::Timestamp,
-) -> std::result::Result<Vec<u8>, Vec<String>> {
-    pack::build_from_source(
-        PackKind::Directory,
-        source,
-        |content: &DirectoryContent| {
-            let mut p = validate::problems(content);
-            p.extend(validate::text_problems(content));
-            p
-        },
-        data_version,
-        built_at,
-        expires_at,
-    )
 }
 
 /// Help now from the list in use, with a note when the list is past its date.

@@ -112,22 +112,3 @@ pub struct CardFilter {
     pub topic: Option<String>,
     pub audience: Option<Audience>,
 }
-
-/// Builds an unsigned library pack from the fixtures' source format, or lists every problem
-/// the content lint finds.
-#[cfg(feature = "publisher")]
-pub fn build_pack(
-    source: &[u8],
-    data_version: u64,
-    built_at: jiff::Timestamp,
-    expires_at: jiff::Timestamp,
-) -> std::result::Result<Vec<u8>, Vec<String>> {
-    crate::pack::build_from_source(
-        crate::pack::PackKind::Library,
-        source,
-        |content: &LibraryContent| lint::lint(content).problems,
-        data_version,
-        built_at,
-        expires_at,
-    )
-}

@@ -213,55 +213,6 @@ pub(crate) fn verify<T: DeserializeOwned + Send>(
     Ok(Verified { pack, info })
 }
 
-/// Serialises a pack (compact JSON, fields in a fixed order, so the same input always gives
-/// the same bytes). Publisher side: signing is separate, with [`minisign::signer`].
-#[cfg(feature = "publisher")]
-pub fn build<T: Serialize>(
-    kind: PackKind,
-    data_version: u64,
-    built_at: Timestamp,
-    expires_at: Timestamp,
-    content: T,
-) -> Result<Vec<u8>> {
-    if expires_at <= built_at {
-        return Err(Error::InvalidInput("a pack must expire after it is built"));
-    }
-    let pack = Pack {
-        kind: kind.name().to_owned(),
-        format: PACK_FORMAT,
-        data_version,
-        built_at,
-        expires_at,
-        content,
-    };
-    serde_json::to_vec(&pack).map_err(|_| Error::InvalidInput("the pack could not be serialised"))
-}
-
-/// Builds an unsigned pack from a publisher's source file: parses it, runs the kind's own
-/// checks (`problems` lists each one with where it is) and serialises it with [`build`].
-#[cfg(feature = "publisher")]
-pub fn build_from_source<T: Serialize + serde::de::DeserializeOwned>(
-    kind: PackKind,
-    source: &[u8],
-    problems: impl FnOnce(&T) -> Vec<String>,
-    data_version: u64,
-    built_at: Timestamp,
-    expires_at: Timestamp,
-) -> std::result::Result<Vec<u8>, Vec<String>> {
-    let content: T = serde_json::from_slice(source).map_err(|e| vec![format!("source: {e}")])?;
-    let found = problems(&content);
-    if !found.is_empty() {
-        return Err(found);
-    }
-    build(kind, data_version, built_at, expires_at, &content).map_err(|e| vec![e.to_string()])
-}
-
-/// Reads only the header of a pack (no signature check): for publisher tools and info.
-#[cfg(feature = "publisher")]
-pub fn peek(bytes: &[u8]) -> Result<Pack<serde::de::IgnoredAny>> {
-    serde_json::from_slice(bytes).map_err(|_| Error::Pack(PackError::Malformed))
-}
-
 /// Content that can check itself after parsing (references resolve, required entries exist).
 pub(crate) trait Validate {
     fn validate(&self) -> std::result::Result<(), &'static str>;

@@ -9,7 +9,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::model::*;
+use harbour_core::directory::model::*;
 
 /// What the importer produced.
 #[derive(Debug, Serialize)]
