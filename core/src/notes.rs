@@ -106,16 +106,7 @@ struct View<'a> {
 }
 
 fn view(rec: &Record) -> Result<View<'_>> {
-    if rec.schema != SCHEMA {
-        return Err(if rec.schema > SCHEMA {
-            Error::NewerFormat {
-                found: u32::from(rec.schema),
-                supported: u32::from(SCHEMA),
-            }
-        } else {
-            Error::Tampered
-        });
-    }
+    rec.check_schema(SCHEMA)?;
     let mut r = Reader::new(&rec.plaintext);
     if r.u8()? != KIND_NOTE {
         return Err(Error::Tampered);

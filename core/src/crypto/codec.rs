@@ -3,6 +3,10 @@
 //! Written by hand rather than with serde because every byte of these buffers is secret: the
 //! writer sizes its buffer up front so it never reallocates (a reallocation would leave an
 //! unwiped copy behind), and the reader borrows from the decrypted buffer instead of copying.
+//!
+//! The size contract: a caller passes [`Writer::with_capacity`] at least the bytes it will
+//! write ([`Writer::str_len`] for each string). Debug builds, so every test, assert it on each
+//! write, so a size added up wrongly fails the tests rather than leaving a copy on a phone.
 
 use zeroize::Zeroizing;
 

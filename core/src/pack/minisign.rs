@@ -12,6 +12,13 @@
 //!
 //! "Ed" signatures (over the raw file, minisign's legacy mode) are also accepted. Both the file
 //! signature and the global signature over the trusted comment must verify.
+//!
+//! Why by hand, and not the `minisign-verify` crate: that crate carries its own
+//! implementations of Ed25519, Curve25519, SHA-512 and BLAKE2b. Here the format is ~150 lines
+//! of parsing over ed25519-dalek and RustCrypto's blake2, the widely reviewed implementations
+//! the rest of the workspace already uses, so a phone carries one Ed25519, not two. The
+//! signing half is in harbour-publish, beside the tool that needs it; the corpus and the
+//! `minisign` tool itself check both halves (tests/tests/malformed.rs, cli/tests/help.rs).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

@@ -268,9 +268,7 @@ fn encode_section(items: &[PlanItem]) -> zeroize::Zeroizing<Vec<u8>> {
 }
 
 fn decode_section(rec: &Record) -> Result<PlanSection> {
-    if rec.schema != SECTION_SCHEMA {
-        return Err(Error::Tampered);
-    }
+    rec.check_schema(SECTION_SCHEMA)?;
     let section = Section::parse(&rec.id).ok_or(Error::Tampered)?;
     let mut r = Reader::new(&rec.plaintext);
     if r.u8()? != KIND_SECTION {
@@ -308,9 +306,7 @@ fn encode_version(
 }
 
 fn decode_version(rec: &Record) -> Result<(PlanVersionInfo, Vec<PlanSection>)> {
-    if rec.schema != VERSION_SCHEMA {
-        return Err(Error::Tampered);
-    }
+    rec.check_schema(VERSION_SCHEMA)?;
     let version: u64 = rec.id.parse().map_err(|_| Error::Tampered)?;
     let mut r = Reader::new(&rec.plaintext);
     if r.u8()? != KIND_VERSION {
@@ -472,7 +468,8 @@ fn read_review(conn: &Connection, keys: &VaultKeys) -> Result<Review> {
         });
     };
     let mut r = Reader::new(&rec.plaintext);
-    if rec.schema != REVIEW_SCHEMA || r.u8()? != KIND_REVIEW {
+    rec.check_schema(REVIEW_SCHEMA)?;
+    if r.u8()? != KIND_REVIEW {
         return Err(Error::Tampered);
     }
     let last_ms = r.i64()?;

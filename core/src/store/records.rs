@@ -74,6 +74,22 @@ pub(crate) struct Record {
     pub plaintext: Zeroizing<Vec<u8>>,
 }
 
+impl Record {
+    /// One policy for every kind of record: a schema newer than this build knows is
+    /// `NewerFormat` (the app needs updating; nothing is wrong with the data), and any other
+    /// schema it does not know is damage.
+    pub(crate) fn check_schema(&self, supported: u16) -> Result<()> {
+        match self.schema {
+            s if s == supported => Ok(()),
+            s if s > supported => Err(Error::NewerFormat {
+                found: u32::from(s),
+                supported: u32::from(supported),
+            }),
+            _ => Err(Error::Tampered),
+        }
+    }
+}
+
 /// Which keys a reader holds: all of them (unlocked) or only the quick-access ones.
 #[derive(Clone, Copy)]
 pub(crate) enum Reader<'a> {
