@@ -3,6 +3,14 @@
 use std::path::{Path, PathBuf};
 
 /// Every file under `dir`, recursively.
+/// The configuration every test here opens Harbour with: the given data directory and the
+/// fast, weak testing KDF (never for real data), so a test spends its time on what it tests.
+pub fn testing_config(dir: impl Into<PathBuf>) -> harbour_core::Config {
+    let mut config = harbour_core::Config::new(dir);
+    config.kdf = harbour_core::crypto::KdfProfile::Testing;
+    config
+}
+
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

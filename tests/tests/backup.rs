@@ -9,17 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use harbour_core::backup::age;
-use harbour_core::crypto::KdfProfile;
 use harbour_core::plan::Section;
-use harbour_core::{Config, Error, Harbour, ManualClock, MemoryKeyStore, Secret};
+use harbour_core::{Error, Harbour, ManualClock, MemoryKeyStore, Secret};
 use serde_json::{Value, json};
 
 const PIN: &str = "482915";
 const PASS: &str = "quiet harbour light at dawn";
 
 fn open(dir: &Path, ks: Arc<MemoryKeyStore>, clock: Arc<ManualClock>) -> Harbour {
-    let mut c = Config::new(dir);
-    c.kdf = KdfProfile::Testing;
+    let c = harbour_tests::testing_config(dir);
     Harbour::open_with_clock(c, ks, clock).unwrap()
 }
 

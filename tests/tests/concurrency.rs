@@ -12,9 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use harbour_core::crypto::KdfProfile;
 use harbour_core::plan::Section;
-use harbour_core::{Config, Error, Harbour, MemoryKeyStore, Secret};
+use harbour_core::{Error, Harbour, MemoryKeyStore, Secret};
 
 const PIN: &str = "482915";
 const THREADS: usize = 8;
@@ -120,8 +119,7 @@ fn worker(h: &Harbour, t: usize) -> Seen {
 fn eight_threads_and_a_locker_share_one_handle() {
     let dir = tempfile::tempdir().unwrap();
     let keys = Arc::new(MemoryKeyStore::new());
-    let mut config = Config::new(dir.path());
-    config.kdf = KdfProfile::Testing;
+    let config = harbour_tests::testing_config(dir.path());
     let h = Arc::new(Harbour::open(config.clone(), keys.clone()).unwrap());
     h.create_vault(Secret::from_text(PIN)).unwrap();
 

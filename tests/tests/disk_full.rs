@@ -11,9 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
 use harbour_core::plan::Section;
-use harbour_core::{Config, Error, Harbour, MemoryKeyStore, Secret};
+use harbour_core::{Error, Harbour, MemoryKeyStore, Secret};
 
 const PIN: &str = "482915";
 
@@ -79,8 +78,7 @@ impl Drop for SmallDisk {
 }
 
 fn open(dir: &Path, keys: &Arc<MemoryKeyStore>) -> Harbour {
-    let mut config = Config::new(dir);
-    config.kdf = KdfProfile::Testing;
+    let config = harbour_tests::testing_config(dir);
     Harbour::open(config, keys.clone()).unwrap()
 }
 

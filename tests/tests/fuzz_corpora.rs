@@ -10,10 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
 use harbour_core::fuzzing::{self, Target};
 use harbour_core::plan::Section;
-use harbour_core::{Config, Harbour, MemoryKeyStore, Secret};
+use harbour_core::{Harbour, MemoryKeyStore, Secret};
 use proptest::prelude::*;
 
 /// The core's targets and the publisher's, as the fuzz crate runs them.
@@ -160,8 +159,7 @@ fn write_fuzz_seeds() {
 
     // A real backup made with the seed passphrase, and its payload.
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::new(dir.path());
-    config.kdf = KdfProfile::Testing;
+    let config = harbour_tests::testing_config(dir.path());
     let h = Harbour::open(config, Arc::new(MemoryKeyStore::new())).unwrap();
     h.create_vault(Secret::from_text("482915")).unwrap();
     h.add_note("Walk by the sea".into(), vec!["outside".into()])

@@ -14,8 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use harbour_core::crypto::KdfProfile;
-use harbour_core::{Config, FileKeyStore, Harbour, Secret};
+use harbour_core::{FileKeyStore, Harbour, Secret};
 use harbour_tests::{WORKLOAD_SECTION, files_containing, workload_index};
 
 const MARKER: &str = "KILLMARK-5e1d";
@@ -116,8 +115,7 @@ fn run_and_kill(data: &Path, key: &Path, seed: u64, acks: usize, model: &mut Mod
 }
 
 fn open(data: &Path, key: &Path) -> Harbour {
-    let mut config = Config::new(data);
-    config.kdf = KdfProfile::Testing;
+    let config = harbour_tests::testing_config(data);
     Harbour::open(config, Arc::new(FileKeyStore::new(key))).unwrap()
 }
 

@@ -138,10 +138,9 @@ fn no_plaintext_in_files_or_stderr_after_a_workload_a_crash_and_a_lock() {
 /// Errors built from input that holds the words never carry them.
 #[test]
 fn core_errors_never_carry_the_words() {
-    use harbour_core::{Config, Harbour, MemoryKeyStore, Secret};
+    use harbour_core::{Harbour, MemoryKeyStore, Secret};
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::new(dir.path());
-    config.kdf = harbour_core::crypto::KdfProfile::Testing;
+    let config = harbour_tests::testing_config(dir.path());
     let h = Harbour::open(config, std::sync::Arc::new(MemoryKeyStore::new())).unwrap();
     h.create_vault(Secret::from_text("482915")).unwrap();
     let errors = [

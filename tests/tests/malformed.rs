@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::{Config, Error, Harbour, ManualClock, MemoryKeyStore, Secret};
+use harbour_core::{Error, Harbour, ManualClock, MemoryKeyStore, Secret};
 use harbour_tests::files_under;
 use harbour_tests::packs::{directory_pack, library_pack, sign};
 use serde_json::{Value, json};
@@ -65,8 +65,7 @@ impl Setup {
     }
 
     fn open(&self) -> Harbour {
-        let mut config = Config::new(self.dir.path());
-        config.kdf = harbour_core::crypto::KdfProfile::Testing;
+        let config = harbour_tests::testing_config(self.dir.path());
         let clock = Arc::new(ManualClock::new(ts(NOW)));
         Harbour::open_with_clock(config, self.keys.clone(), clock).unwrap()
     }

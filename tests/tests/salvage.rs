@@ -6,16 +6,14 @@
 
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
-use harbour_core::{Config, Harbour, MemoryKeyStore, Secret};
+use harbour_core::{Harbour, MemoryKeyStore, Secret};
 use sha2::{Digest, Sha256};
 
 const PIN: &str = "482915";
 const NOTES: usize = 400;
 
 fn open(dir: &std::path::Path, ks: &Arc<MemoryKeyStore>) -> Harbour {
-    let mut c = Config::new(dir);
-    c.kdf = KdfProfile::Testing;
+    let c = harbour_tests::testing_config(dir);
     Harbour::open(c, ks.clone()).unwrap()
 }
 

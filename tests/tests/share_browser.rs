@@ -10,10 +10,9 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
 use harbour_core::plan::Section;
 use harbour_core::plan::share::{ShareFormat, ShareOptions};
-use harbour_core::{Config, Harbour, MemoryKeyStore, Secret};
+use harbour_core::{Harbour, MemoryKeyStore, Secret};
 
 fn chromium(args: &[&str], profile: &Path) -> std::process::Output {
     Command::new("chromium")
@@ -43,8 +42,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 #[test]
 fn shared_plan_renders_in_chromium_with_only_the_chosen_sections() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::new(dir.path().join("data"));
-    config.kdf = KdfProfile::Testing;
+    let config = harbour_tests::testing_config(dir.path().join("data"));
     let h = Harbour::open(config, Arc::new(MemoryKeyStore::new())).unwrap();
     h.create_vault(Secret::from_text("482915")).unwrap();
     let add = |s: Section, t: &str, c: Option<&str>| {

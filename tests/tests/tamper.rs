@@ -12,9 +12,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
 use harbour_core::plan::Section;
-use harbour_core::{Config, Error, Harbour, ManualClock, MemoryKeyStore, Secret};
+use harbour_core::{Error, Harbour, ManualClock, MemoryKeyStore, Secret};
 use harbour_tests::packs;
 
 const PIN: &str = "482915";
@@ -29,8 +28,7 @@ fn stride() -> usize {
 }
 
 fn open(dir: &Path, keys: &Arc<MemoryKeyStore>) -> Harbour {
-    let mut config = Config::new(dir);
-    config.kdf = KdfProfile::Testing;
+    let config = harbour_tests::testing_config(dir);
     let clock = Arc::new(ManualClock::new("2026-11-21T12:00:00Z".parse().unwrap()));
     Harbour::open_with_clock(config, keys.clone(), clock).unwrap()
 }

@@ -11,8 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
-use harbour_core::{Config, Error, FileKeyStore, Harbour, MemoryKeyStore, Secret};
+use harbour_core::{Error, FileKeyStore, Harbour, MemoryKeyStore, Secret};
 
 const PIN: &str = "482915";
 const NEW_PIN: &str = "730184";
@@ -22,8 +21,7 @@ fn full() -> bool {
 }
 
 fn open(dir: &Path, key: &Path) -> Harbour {
-    let mut c = Config::new(dir);
-    c.kdf = KdfProfile::Testing;
+    let c = harbour_tests::testing_config(dir);
     Harbour::open(c, Arc::new(FileKeyStore::new(key))).unwrap()
 }
 
@@ -102,8 +100,7 @@ fn two_handles_on_one_memory_key_store_rotating_at_once_never_lose_the_vault() {
     let dir = tempfile::tempdir().unwrap();
     let ks = Arc::new(MemoryKeyStore::new());
     let open = || {
-        let mut c = Config::new(dir.path());
-        c.kdf = KdfProfile::Testing;
+        let c = harbour_tests::testing_config(dir.path());
         Harbour::open(c, ks.clone()).unwrap()
     };
     let (h1, h2) = (open(), open());

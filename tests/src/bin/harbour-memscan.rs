@@ -10,9 +10,8 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
 use harbour_core::plan::Section;
-use harbour_core::{Config, Harbour, MemoryKeyStore, Secret, UserText};
+use harbour_core::{Harbour, MemoryKeyStore, Secret, UserText};
 
 pub const MASK: u8 = 0xA5;
 
@@ -72,8 +71,7 @@ fn main() {
     // A vault: the words written, read back, searched, edited, put in the plan; then locked.
     let dir = std::env::temp_dir().join(format!("harbour-memscan-{}", std::process::id()));
     {
-        let mut config = Config::new(&dir);
-        config.kdf = KdfProfile::Testing;
+        let config = harbour_tests::testing_config(&dir);
         let Ok(h) = Harbour::open(config, Arc::new(MemoryKeyStore::new())) else {
             std::process::exit(2);
         };

@@ -17,8 +17,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
-use harbour_core::{Config, Error, FileKeyStore, Harbour, Secret};
+use harbour_core::{Error, FileKeyStore, Harbour, Secret};
 
 const PIN: &str = "482915";
 const NEW_PIN: &str = "730184";
@@ -64,8 +63,7 @@ fn main() {
 }
 
 fn run(data: &str, key: &str, mode: &str, count: u64, seed: u64) -> Result<(), Error> {
-    let mut config = Config::new(data);
-    config.kdf = KdfProfile::Testing;
+    let config = harbour_tests::testing_config(data);
     let h = Harbour::open(config, Arc::new(FileKeyStore::new(key)))?;
     let pin = || Secret::from_text(PIN);
     let mut t = Tally::default();

@@ -9,8 +9,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
-use harbour_core::{Config, Error, FileKeyStore, Harbour, Secret};
+use harbour_core::{Error, FileKeyStore, Harbour, Secret};
 use harbour_tests::{WORKLOAD_SECTION, workload_index, workload_text};
 
 const PIN: &str = "482915";
@@ -36,8 +35,7 @@ fn main() -> Result<(), Error> {
     let (data, key, marker) = (&args[1], &args[2], &args[3]);
     let seed: u64 = args[4].parse().unwrap_or(1);
     let ops: u64 = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(u64::MAX);
-    let mut config = Config::new(data);
-    config.kdf = KdfProfile::Testing;
+    let config = harbour_tests::testing_config(data);
     let h = Harbour::open(config, Arc::new(FileKeyStore::new(key)))?;
     match h.create_vault(Secret::from_text(PIN)) {
         Ok(()) => {}
