@@ -92,8 +92,7 @@ pub(super) fn current_sections(conn: &Connection, keys: &VaultKeys) -> Result<Ve
 }
 
 pub(super) fn latest_version(conn: &Connection) -> Result<u64> {
-    let id: Option<String> =
-        conn.query_row("SELECT MAX(id) FROM plan_version", [], |r| r.get(0))?;
+    let id = records::max_id(conn, Table::PlanVersion)?;
     id.map_or(Ok(0), |s| s.parse().map_err(|_| Error::Tampered))
 }
 

@@ -6,6 +6,7 @@
 
 pub(crate) mod integrity;
 pub(crate) mod records;
+pub(crate) mod vault_tables;
 
 use std::path::Path;
 

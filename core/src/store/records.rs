@@ -90,6 +90,15 @@ impl Record {
     }
 }
 
+/// The greatest record id in `table` (ids sort as text), if it has any rows.
+pub(crate) fn max_id(conn: &Connection, table: Table) -> Result<Option<String>> {
+    Ok(
+        conn.query_row(&format!("SELECT MAX(id) FROM {}", table.name()), [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
 /// Which keys a reader holds: all of them (unlocked) or only the quick-access ones.
 #[derive(Clone, Copy)]
 pub(crate) enum Reader<'a> {

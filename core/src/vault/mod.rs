@@ -19,7 +19,7 @@ pub mod throttle;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 
 use crate::crypto::envelope::{self, Binding, Header};
 pub use crate::crypto::kdf::{KdfParams, KdfProfile};
@@ -28,6 +28,7 @@ use crate::keystore::PlatformKeyStore;
 use crate::secret::Secret;
 pub use crate::secret::SecretKind;
 pub(crate) use crate::store::current_epoch;
+use crate::store::vault_tables as tables;
 use crate::store::{Database, integrity};
 use crate::{Error, Result};
 use claim::Claim;
@@ -72,22 +73,16 @@ pub(crate) struct VaultRow {
 }
 
 pub(crate) fn load_row(conn: &Connection) -> Result<Option<VaultRow>> {
-    let row: Option<(Vec<u8>, i64, String, Vec<u8>)> = conn
-        .query_row(
-            "SELECT vault_id, epoch, secret_kind, canary FROM vault WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    row.map(|(id, epoch, kind, canary)| {
-        Ok(VaultRow {
-            vault_id: id.try_into().map_err(|_| Error::Tampered)?,
-            epoch: u32::try_from(epoch).map_err(|_| Error::Tampered)?,
-            secret_kind: SecretKind::parse(&kind)?,
-            canary,
+    tables::vault_row(conn)?
+        .map(|row| {
+            Ok(VaultRow {
+                vault_id: row.vault_id.try_into().map_err(|_| Error::Tampered)?,
+                epoch: u32::try_from(row.epoch).map_err(|_| Error::Tampered)?,
+                secret_kind: SecretKind::parse(&row.secret_kind)?,
+                canary: row.canary,
+            })
         })
-    })
-    .transpose()
+        .transpose()
 }
 
 /// The vault row, or `None` when there is truly no vault. A database with key slots or
@@ -97,8 +92,7 @@ pub(crate) fn vault_row(conn: &Connection) -> Result<Option<VaultRow>> {
     if let Some(row) = load_row(conn)? {
         return Ok(Some(row));
     }
-    let slots: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM key_slot)", [], |r| r.get(0))?;
-    if slots || crate::store::records::any_records(conn)? {
+    if tables::any_key_slot(conn)? || crate::store::records::any_records(conn)? {
         return Err(Error::Corrupt);
     }
     Ok(None)
@@ -109,14 +103,7 @@ fn require_row(conn: &Connection) -> Result<VaultRow> {
 }
 
 fn slot_blob(conn: &Connection, kind: SlotKind, epoch: u32) -> Result<Vec<u8>> {
-    let (blob, slot_epoch): (Vec<u8>, i64) = conn
-        .query_row(
-            "SELECT blob, epoch FROM key_slot WHERE kind = ?1",
-            [kind.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or(Error::Tampered)?;
+    let (blob, slot_epoch) = tables::key_slot(conn, kind.as_str())?.ok_or(Error::Tampered)?;
     if slot_epoch != i64::from(epoch) {
         return Err(Error::Tampered);
     }
@@ -214,16 +201,13 @@ pub(crate) fn create(
         if vault_row(tx)?.is_some() {
             return Err(Error::VaultExists);
         }
-        tx.execute(
-            "INSERT INTO vault (id, vault_id, epoch, secret_kind, canary, integrity)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-            params![
-                vault_id.as_slice(),
-                epoch,
-                kind.as_str(),
-                fresh.canary,
-                integrity::seal(&fresh.keys, &[0u8; 32])?
-            ],
+        tables::insert_vault(
+            tx,
+            &vault_id,
+            epoch,
+            kind.as_str(),
+            &fresh.canary,
+            &integrity::seal(&fresh.keys, &[0u8; 32])?,
         )?;
         write_slots(tx, epoch, &fresh)?;
         Attempts::reset(tx)
@@ -243,11 +227,7 @@ pub(crate) fn write_slots(conn: &Connection, epoch: u32, fresh: &NewEpoch) -> Re
         (SlotKind::Secret, &fresh.secret_slot),
         (SlotKind::Device, &fresh.device_slot),
     ] {
-        conn.execute(
-            "INSERT INTO key_slot (kind, epoch, blob) VALUES (?1, ?2, ?3)
-             ON CONFLICT(kind) DO UPDATE SET epoch = ?2, blob = ?3",
-            params![kind.as_str(), epoch, blob],
-        )?;
+        tables::put_key_slot(conn, kind.as_str(), epoch, blob)?;
     }
     Ok(())
 }
@@ -397,17 +377,11 @@ pub(crate) fn change_secret(
         if current_epoch(tx)? != row.epoch {
             return Err(Error::Busy);
         }
-        let changed = tx.execute(
-            "UPDATE key_slot SET blob = ?1 WHERE kind = ?2 AND epoch = ?3",
-            params![blob, SlotKind::Secret.as_str(), row.epoch],
-        )?;
+        let changed = tables::replace_key_slot(tx, SlotKind::Secret.as_str(), row.epoch, &blob)?;
         if changed != 1 {
             return Err(Error::Tampered);
         }
-        tx.execute(
-            "UPDATE vault SET secret_kind = ?1 WHERE id = 1",
-            [kind.as_str()],
-        )?;
+        tables::set_secret_kind(tx, kind.as_str())?;
         Attempts::reset(tx)
     })
 }
@@ -429,17 +403,11 @@ pub(crate) fn kdf_params(conn: &Connection, store: &dyn PlatformKeyStore) -> Res
 /// Deletes platform keys whose slots a committed transaction retired. Safe to repeat: aliases
 /// stay listed until the key store confirms the deletion.
 pub(crate) fn delete_retired_keys(db: &mut Database, store: &dyn PlatformKeyStore) -> Result<()> {
-    let aliases: Vec<String> = {
-        let mut stmt = db.conn().prepare("SELECT alias FROM retired_key")?;
-        stmt.query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-    };
+    let aliases = tables::retired_aliases(db.conn())?;
+
     for alias in aliases {
         store.delete(&alias)?;
-        db.write(|tx| {
-            tx.execute("DELETE FROM retired_key WHERE alias = ?1", [&alias])?;
-            Ok(())
-        })?;
+        db.write(|tx| tables::forget_retired(tx, &alias))?;
     }
     Ok(())
 }

@@ -8,8 +8,6 @@
 //! slots — wherever their bytes linger — can never be opened again. **Erase everything**
 //! deletes every platform key, overwrites the key slots, and deletes the files.
 
-use rusqlite::params;
-
 use super::claim::Claim;
 use super::{
     NewEpoch, VaultRow, aliases, current_epoch, delete_retired_keys, load_row, new_epoch, open_dek,
@@ -20,6 +18,7 @@ use crate::crypto::keys::VaultKeys;
 use crate::keystore::PlatformKeyStore;
 use crate::secret::Secret;
 use crate::store::records::{self, Table};
+use crate::store::vault_tables as tables;
 use crate::store::{Database, integrity};
 use crate::{Error, Result};
 
@@ -55,16 +54,15 @@ pub(crate) fn rotate(
             records::reseal(tx, &old, &fresh.keys, table)?;
         }
         let acc = integrity::compute(tx, &fresh.keys)?;
-        tx.execute(
-            "UPDATE vault SET epoch = ?1, canary = ?2, integrity = ?3 WHERE id = 1",
-            params![epoch, fresh.canary, integrity::seal(&fresh.keys, &acc)?],
+        tables::switch_epoch(
+            tx,
+            epoch,
+            &fresh.canary,
+            &integrity::seal(&fresh.keys, &acc)?,
         )?;
         write_slots(tx, epoch, &fresh)?;
         for alias in aliases(&row.vault_id, row.epoch) {
-            tx.execute(
-                "INSERT OR IGNORE INTO retired_key (alias) VALUES (?1)",
-                [alias],
-            )?;
+            tables::retire(tx, &alias)?;
         }
         Ok(())
     });
@@ -103,10 +101,8 @@ fn aliases_in_use(conn: &rusqlite::Connection) -> Vec<String> {
     {
         out.extend(aliases(&vault_id, epoch));
     }
-    if let Ok(mut stmt) = conn.prepare("SELECT alias FROM retired_key")
-        && let Ok(rows) = stmt.query_map([], |r| r.get::<_, String>(0))
-    {
-        out.extend(rows.flatten());
+    if let Ok(retired) = tables::retired_aliases(conn) {
+        out.extend(retired);
     }
     out
 }
@@ -117,11 +113,7 @@ fn aliases_in_use(conn: &rusqlite::Connection) -> Vec<String> {
 pub(crate) fn retire_everything(db: &mut Database) -> Vec<String> {
     let aliases = aliases_in_use(db.conn());
     let _ = db.write(|tx| {
-        tx.execute_batch(
-            "UPDATE key_slot SET blob = zeroblob(length(blob));
-             DELETE FROM key_slot;
-             UPDATE vault SET canary = zeroblob(length(canary)), integrity = zeroblob(length(integrity));",
-        )?;
+        tables::wipe_key_material(tx)?;
         Ok(())
     });
     let _ = db.checkpoint();

@@ -5,9 +5,10 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::Result;
+use crate::store::vault_tables as tables;
 
 /// Wrong tries allowed before any delay.
 pub const FREE_ATTEMPTS: u32 = 5;
@@ -33,14 +34,7 @@ pub(crate) struct Attempts {
 
 impl Attempts {
     pub(crate) fn load(conn: &Connection) -> Result<Self> {
-        let row: Option<(i64, i64)> = conn
-            .query_row(
-                "SELECT failures, last_failure_ms FROM unlock_attempts WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        Ok(row
+        Ok(tables::attempts(conn)?
             .map(|(f, t)| Attempts {
                 failures: u32::try_from(f).unwrap_or(u32::MAX),
                 last_failure_ms: t,
@@ -69,26 +63,17 @@ impl Attempts {
             failures: previous.failures.saturating_add(1),
             last_failure_ms: now.as_millisecond().max(previous.last_failure_ms),
         };
-        conn.execute(
-            "INSERT INTO unlock_attempts (id, failures, last_failure_ms) VALUES (1, ?1, ?2)
-             ON CONFLICT(id) DO UPDATE SET failures = ?1, last_failure_ms = ?2",
-            (next.failures, next.last_failure_ms),
-        )?;
+        tables::set_attempts(conn, next.failures, next.last_failure_ms)?;
         Ok(next)
     }
 
     /// Takes back one counted try that never reached the secret (the key store failed).
     pub(crate) fn take_back(conn: &Connection) -> Result<()> {
-        conn.execute(
-            "UPDATE unlock_attempts SET failures = max(failures - 1, 0) WHERE id = 1",
-            [],
-        )?;
-        Ok(())
+        tables::take_back_attempt(conn)
     }
 
     pub(crate) fn reset(conn: &Connection) -> Result<()> {
-        conn.execute("DELETE FROM unlock_attempts", [])?;
-        Ok(())
+        tables::clear_attempts(conn)
     }
 }
 
