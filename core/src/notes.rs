@@ -318,15 +318,7 @@ pub(crate) fn resolve_id(conn: &Connection, prefix: &str) -> Result<String> {
 
 /// The quick-access notes, read through the device-only key, in list order.
 pub(crate) fn quick_access(conn: &Connection, quick: &QuickKeys) -> Result<Vec<Note>> {
-    let mut notes = records::list(
-        conn,
-        records::Reader::Quick(quick),
-        Table::Note,
-        Some(Compartment::QuickAccess),
-    )?
-    .iter()
-    .map(decode)
-    .collect::<Result<Vec<_>>>()?;
+    let mut notes = records::quick_access(conn, quick, Table::Note, decode)?;
     sort(&mut notes);
     Ok(notes)
 }

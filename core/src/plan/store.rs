@@ -366,15 +366,7 @@ pub(crate) fn set_review_interval(db: &mut Database, keys: &VaultKeys, days: u32
 
 /// The quick-access sections, read through the device-only key, in plan order.
 pub(crate) fn quick_sections(conn: &Connection, quick: &QuickKeys) -> Result<Vec<PlanSection>> {
-    let mut sections = records::list(
-        conn,
-        records::Reader::Quick(quick),
-        Table::PlanSection,
-        Some(Compartment::QuickAccess),
-    )?
-    .iter()
-    .map(decode_section)
-    .collect::<Result<Vec<_>>>()?;
+    let mut sections = records::quick_access(conn, quick, Table::PlanSection, decode_section)?;
     sections.sort_by_key(|s| s.section);
     Ok(sections)
 }

@@ -90,6 +90,24 @@ impl Record {
     }
 }
 
+/// Every quick-access record of `table`, decoded: what can be shown with no secret.
+pub(crate) fn quick_access<T>(
+    conn: &Connection,
+    quick: &QuickKeys,
+    table: Table,
+    decode: impl Fn(&Record) -> Result<T>,
+) -> Result<Vec<T>> {
+    list(
+        conn,
+        Reader::Quick(quick),
+        table,
+        Some(Compartment::QuickAccess),
+    )?
+    .iter()
+    .map(decode)
+    .collect()
+}
+
 /// The greatest record id in `table` (ids sort as text), if it has any rows.
 pub(crate) fn max_id(conn: &Connection, table: Table) -> Result<Option<String>> {
     Ok(
