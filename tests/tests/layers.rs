@@ -307,3 +307,33 @@ fn the_mobile_library_does_not_link_the_publisher_tools() {
     let core = std::fs::read_to_string(core_src().join("pack/minisign.rs")).expect("minisign");
     assert!(!core.contains("SigningKey"), "the core can sign packs");
 }
+
+/// The SQL has one owner: `store`. A domain module that wrote a statement of its own would
+/// put a query outside the layer that knows the schema and its migrations.
+#[test]
+fn only_store_runs_sql() {
+    let src = core_src();
+    let mut found = Vec::new();
+    for file in harbour_tests::files_under(&src) {
+        if file.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let module = module_of(&src, &file);
+        if module == "store" || !DOMAIN.contains(&module.as_str()) && module != "harbour" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("source");
+        for call in [
+            ".execute(",
+            ".execute_batch(",
+            ".query_row(",
+            ".prepare(",
+            ".prepare_cached(",
+        ] {
+            if shipped(&text).contains(call) {
+                found.push(format!("{} calls {call}", file.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "SQL outside store: {found:#?}");
+}
