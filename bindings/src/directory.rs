@@ -6,14 +6,15 @@ use harbour_core::pack as core_pack;
 use crate::error::Result;
 use crate::harbour::Harbour;
 
+// The core's own enums, declared again below for uniffi with #[uniffi::remote(Enum)],
+// variant for variant: if the core's enum changes, this file stops compiling rather than
+// drifting.
 pub type ChannelKind = core::ChannelKind;
 
 pub type Topic = core::Topic;
 
 pub type ServiceKind = core::ServiceKind;
 
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum ChannelKind {
     Call,
@@ -26,8 +27,6 @@ pub enum ChannelKind {
     Relay,
 }
 
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum Topic {
     SelfHarm,
@@ -42,8 +41,6 @@ pub enum Topic {
     Safeguarding,
 }
 
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum ServiceKind {
     Emergency,

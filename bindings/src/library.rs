@@ -6,6 +6,9 @@ use crate::directory::PackInfo;
 use crate::error::Result;
 use crate::harbour::Harbour;
 
+// The core's own enums, declared again below for uniffi with #[uniffi::remote(Enum)],
+// variant for variant: if the core's enum changes, this file stops compiling rather than
+// drifting.
 pub type CardKind = core::CardKind;
 
 pub type Audience = core::Audience;
@@ -14,16 +17,12 @@ pub type Urgency = core::Urgency;
 
 pub type TriageAnswer = core::Answer;
 
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum CardKind {
     FirstAid,
     Information,
 }
 
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum Audience {
     YoungPerson,
@@ -38,8 +37,6 @@ pub enum EmergencyAction {
     GoToAE,
 }
 
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum Urgency {
     Call999,
@@ -52,8 +49,6 @@ pub enum Urgency {
 
 /// An answer to a triage question. `NotSure` is offered on every question and follows the
 /// "yes" branch: when in doubt, the more careful answer.
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum TriageAnswer {
     Yes,

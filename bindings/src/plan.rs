@@ -9,12 +9,13 @@ use crate::error::Result;
 use crate::harbour::Harbour;
 use crate::types::Note;
 
+// The core's own enums, declared again below for uniffi with #[uniffi::remote(Enum)],
+// variant for variant: if the core's enum changes, this file stops compiling rather than
+// drifting.
 pub type PlanSectionKind = core::Section;
 
 pub type ShareFormat = core_share::ShareFormat;
 
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum PlanSectionKind {
     WarningSigns,
@@ -90,8 +91,6 @@ pub enum SessionProgress {
     Finished { skipped: Vec<PlanSectionKind> },
 }
 
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum ShareFormat {
     Text,

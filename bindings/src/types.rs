@@ -6,6 +6,9 @@ use harbour_core::crypto::{KdfParams, KdfProfile};
 use harbour_core::notes::Note as CoreNote;
 use harbour_core::vault::{SecretKind as CoreSecretKind, VaultState as CoreVaultState};
 
+// The core's own enums, declared again below for uniffi with #[uniffi::remote(Enum)],
+// variant for variant: if the core's enum changes, this file stops compiling rather than
+// drifting.
 pub type SecretKind = CoreSecretKind;
 
 /// How Harbour is opened.
@@ -66,8 +69,6 @@ impl From<KdfParams> for KdfInfo {
 }
 
 /// Whether the app should show a number pad or a keyboard.
-// Declared again for uniffi, variant for variant: if the core's enum changes, this is a
-// compile error rather than a silent drift.
 #[uniffi::remote(Enum)]
 pub enum SecretKind {
     Pin,

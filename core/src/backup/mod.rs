@@ -64,11 +64,7 @@ pub(crate) fn fresh_enough(authenticated_at: Option<Timestamp>, now: Timestamp) 
 /// Opens a backup file's bytes: size, then passphrase, then content, each refused with its
 /// own error before anything is written.
 pub(crate) fn open(bytes: &[u8], passphrase: &Secret) -> Result<Contents> {
-    if bytes.len() as u64 > MAX_BACKUP_BYTES {
-        return Err(Error::InvalidBackup(
-            "the file is larger than any Harbour backup",
-        ));
-    }
+    check_size(bytes.len() as u64)?;
     let json = age::decrypt(bytes, &passphrase.kdf_input()?)?;
     let (notes, plan) = payload::parse(&json)?;
     Ok(Contents { notes, plan })
@@ -100,16 +96,22 @@ pub(crate) fn restore(
     })
 }
 
-/// Reads a backup file, its size checked before it is read.
-pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
+/// Backups larger than any Harbour makes are refused before any work is done on them.
+fn check_size(len: u64) -> Result<()> {
     if len > MAX_BACKUP_BYTES {
         return Err(Error::InvalidBackup(
             "the file is larger than any Harbour backup",
         ));
     }
+    Ok(())
+}
+
+/// Reads a backup file, its size checked before it is read.
+pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    check_size(len)?;
     // Read at most one byte past the limit, in case the file grew after the check.
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(MAX_BACKUP_BYTES + 1).read_to_end(&mut bytes)?;

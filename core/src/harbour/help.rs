@@ -7,25 +7,30 @@ use crate::{Harbour, Result};
 impl Harbour {
     /// Who can help right now. Needs no unlock and no network.
     pub fn help_now(&self, query: &HelpQuery) -> Result<HelpNow> {
-        let now = self.now();
-        Ok(match self.directory() {
-            Ok(loaded) => directory::answer(&loaded, query, now),
-            // The list itself could not be loaded: still never leave someone with nothing.
-            Err(_) => directory::emergency_only(query.at.unwrap_or(now)),
-        })
+        Ok(self.answer(query, None))
     }
 
     /// Help for one need: the services named (those this person may use, each by its best
     /// channel open now) first, then what help now finds open for the query. Never without an
     /// always-open line, as help now.
     pub fn help_for(&self, services: &[String], query: &HelpQuery) -> Result<HelpNow> {
-        let mut answer = self.help_now(query)?;
-        if let Ok(loaded) = self.directory() {
-            loaded
-                .content
-                .put_first(&mut answer, services, query, self.now());
+        Ok(self.answer(query, Some(services)))
+    }
+
+    /// Help now from the directory loaded once, with `first` put first if given. Never fails:
+    /// a list that cannot be loaded still gives the emergency numbers.
+    fn answer(&self, query: &HelpQuery, first: Option<&[String]>) -> HelpNow {
+        let now = self.now();
+        match self.directory() {
+            Ok(loaded) => {
+                let mut answer = directory::answer(&loaded, query, now);
+                if let Some(services) = first {
+                    loaded.content.put_first(&mut answer, services, query, now);
+                }
+                answer
+            }
+            Err(_) => directory::emergency_only(query.at.unwrap_or(now)),
         }
-        Ok(answer)
     }
 
     /// The local authorities Harbour knows, for an area picker.

@@ -2,7 +2,7 @@
 
 use crate::notes::{self, Note, NoteList};
 use crate::secret::UserText;
-use crate::{Error, Harbour, Result};
+use crate::{Harbour, Result};
 
 impl Harbour {
     pub fn add_note(&self, text: UserText, tags: Vec<UserText>) -> Result<Note> {
@@ -80,9 +80,7 @@ impl Harbour {
         let Some(quick) = self.session.quick()? else {
             return Ok(Vec::new());
         };
-        if quick.supported_active() {
-            return Err(Error::SessionActive);
-        }
+        quick.refuse_during_session()?;
         quick.read(|tx, keys| notes::quick_access(tx, keys))
     }
 }

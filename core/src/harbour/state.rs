@@ -102,30 +102,24 @@ impl SessionState {
 
     /// The database and the unlocked keys, or why there are none.
     pub(crate) fn unlocked(&self) -> Result<Unlocked<'_>> {
-        let held = self.hold();
-        match (held.inner.db.as_ref(), held.inner.keys.as_ref()) {
-            (Some(db), Some(keys)) => {
-                // Another handle or process rotated the data key: the keys held here open
-                // nothing any more. That is "locked" (unlock again), never tampering, and
-                // nothing is written with them.
-                if vault::current_epoch(db.conn())? == keys.epoch {
-                    return Ok(Unlocked { held });
-                }
-                let mut held = held;
-                held.lock();
-                Err(Error::Locked)
+        let mut held = self.hold();
+        held.require_unlocked()?;
+        if let (Some(db), Some(keys)) = (held.inner.db.as_ref(), held.inner.keys.as_ref()) {
+            // Another handle or process rotated the data key: the keys held here open nothing
+            // any more. That is "locked" (unlock again), never tampering, and nothing is
+            // written with them.
+            if vault::current_epoch(db.conn())? == keys.epoch {
+                return Ok(Unlocked { held });
             }
-            _ if self.db_path().exists() => Err(Error::Locked),
-            _ => Err(Error::NoVault),
         }
+        held.lock();
+        Err(Error::Locked)
     }
 
     /// As [`SessionState::unlocked`], for private notes: refused during a supported session.
     pub(crate) fn notes(&self) -> Result<Unlocked<'_>> {
         let unlocked = self.unlocked()?;
-        if unlocked.held.inner.supported.is_some() {
-            return Err(Error::SessionActive);
-        }
+        unlocked.held.refuse_during_session()?;
         Ok(unlocked)
     }
 
@@ -192,6 +186,23 @@ impl Held<'_> {
         self.inner.supported.is_some()
     }
 
+    /// Refuses unless the vault is unlocked: `Locked`, or `NoVault` when there is none.
+    pub(crate) fn require_unlocked(&self) -> Result<()> {
+        match self.inner.keys {
+            Some(_) => Ok(()),
+            None if self.owner.db_path().exists() => Err(Error::Locked),
+            None => Err(Error::NoVault),
+        }
+    }
+
+    /// Refuses while a supported session runs: private notes stay hidden.
+    pub(crate) fn refuse_during_session(&self) -> Result<()> {
+        match self.inner.supported {
+            Some(_) => Err(Error::SessionActive),
+            None => Ok(()),
+        }
+    }
+
     /// The secret was just entered and opened `keys`.
     pub(crate) fn unlocked(&mut self, keys: VaultKeys, now: Timestamp) {
         self.inner.keys = Some(keys);
@@ -215,13 +226,7 @@ impl Held<'_> {
 
     /// Starts a supported session (kept if one is running). Needs the vault unlocked.
     pub(crate) fn begin_supported(&mut self) -> Result<()> {
-        if self.inner.keys.is_none() {
-            return Err(if self.owner.db_path().exists() {
-                Error::Locked
-            } else {
-                Error::NoVault
-            });
-        }
+        self.require_unlocked()?;
         self.inner.supported.get_or_insert_with(Supported::default);
         Ok(())
     }
@@ -275,6 +280,10 @@ impl Quick<'_> {
     /// Checked under the same lock as the read that follows.
     pub(crate) fn supported_active(&self) -> bool {
         self.held.supported_active()
+    }
+
+    pub(crate) fn refuse_during_session(&self) -> Result<()> {
+        self.held.refuse_during_session()
     }
 
     /// Runs `f` in one read snapshot with the quick-access keys: the epoch, the device slot

@@ -50,9 +50,7 @@ impl Harbour {
     /// Enters the secret again, for actions that need a fresh unlock (export).
     pub fn reauthenticate(&self, secret: Secret) -> Result<()> {
         let mut held = self.session.hold();
-        if !held.is_unlocked() {
-            return Err(Error::Locked);
-        }
+        held.require_unlocked()?;
         let now = self.now();
         vault::check_secret(held.existing()?, self.keystore.as_ref(), &secret, now)?;
         held.reauthenticated(now);
@@ -92,12 +90,8 @@ impl Harbour {
     /// free pages, the WAL or flash. Needs the secret (the new key slot is sealed with it).
     pub fn rotate_data_key(&self, secret: Secret) -> Result<()> {
         let mut held = self.session.hold();
-        if !held.is_unlocked() {
-            return Err(Error::Locked);
-        }
-        if held.supported_active() {
-            return Err(Error::SessionActive);
-        }
+        held.require_unlocked()?;
+        held.refuse_during_session()?;
         let now = self.now();
         let claim = held.claim()?;
         let keys = vault::rotate::rotate(
