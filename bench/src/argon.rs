@@ -7,8 +7,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use harbour_core::crypto::KdfParams;
-use harbour_core::crypto::kdf::derive_raw;
+use harbour_core::KdfParams;
+use harbour_core::authoring::kdf::derive_raw;
 
 use crate::stats::{Summary, summarise, time};
 

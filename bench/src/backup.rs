@@ -7,9 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use harbour_core::crypto::{KdfParams, KdfProfile};
-use harbour_core::plan::Section;
+use harbour_core::Section;
 use harbour_core::{Config, Harbour, MemoryKeyStore, Secret, UserText};
+use harbour_core::{KdfParams, KdfProfile};
 
 use crate::stats::{Summary, summarise, time};
 

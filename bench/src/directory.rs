@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use harbour_core::directory::{ChannelKind, HelpQuery, Topic};
+use harbour_core::{ChannelKind, HelpQuery, Topic};
 use harbour_core::{Config, Harbour, MemoryKeyStore};
 use harbour_publish::SecretKey;
 use harbour_publish::directory_pack as build_pack;
@@ -173,8 +173,8 @@ pub fn generated(n: usize, load_runs: usize, queries: usize) -> Generated {
 /// Where the time goes when a large pack loads: prints one line per phase.
 pub fn load_phases(n: usize) {
     use blake2::{Blake2b512, Digest};
-    use harbour_core::directory::{Directory, DirectoryContent, validate};
-    use harbour_core::pack::Pack;
+    use harbour_core::authoring::directory::{self, Directory, DirectoryContent};
+    use harbour_core::authoring::pack::Pack;
     let built = jiff::Timestamp::now();
     let expires = built
         .checked_add(jiff::SignedDuration::from_hours(24))
@@ -183,7 +183,7 @@ pub fn load_phases(n: usize) {
     let (_, hash) = time(|| Blake2b512::digest(&bytes));
     let (pack, parse) =
         time(|| serde_json::from_slice::<Pack<DirectoryContent>>(&bytes).expect("parse"));
-    let (problems, check) = time(|| validate::problems(&pack.content));
+    let (problems, check) = time(|| directory::problems(&pack.content));
     assert!(problems.is_empty());
     let (_d, index) = time(|| Directory::from(pack.content));
     println!(

@@ -30,7 +30,7 @@ pub struct Caller {
 pub fn rust(runs: usize) -> Caller {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = Config::new(dir.path());
-    config.kdf = harbour_core::crypto::KdfProfile::Testing;
+    config.kdf = harbour_core::KdfProfile::Testing;
     let h = Harbour::open(config, Arc::new(MemoryKeyStore::new())).expect("open");
     h.create_vault(Secret::from_text("482915")).expect("create");
     for i in 0..1000 {

@@ -27,7 +27,7 @@ mod workload;
 
 use std::path::PathBuf;
 
-use harbour_core::crypto::KdfParams;
+use harbour_core::KdfParams;
 
 /// Where the pieces built outside this binary are; scripts/bench.sh sets them.
 struct Options {

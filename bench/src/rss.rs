@@ -6,8 +6,8 @@
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::crypto::{KdfParams, KdfProfile};
 use harbour_core::{Config, Harbour, MemoryKeyStore, Secret, UserText};
+use harbour_core::{KdfParams, KdfProfile};
 
 use crate::workload::{WORD, note_text};
 

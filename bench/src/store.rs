@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::crypto::{KdfParams, KdfProfile};
 use harbour_core::{Config, Harbour, MemoryKeyStore, Secret, UserText};
+use harbour_core::{KdfParams, KdfProfile};
 
 use crate::sql_store::SqlStore;
 use crate::workload::{self, NoteStore, Times};

@@ -4,9 +4,9 @@
 //! Storage Access Framework, iOS's document picker); the `_file` variants are for apps that
 //! already have a path.
 
+use harbour_core as core;
+use harbour_core::EraseReport as CoreEraseReport;
 use harbour_core::Secret;
-use harbour_core::backup as core;
-use harbour_core::vault::rotate::EraseReport as CoreEraseReport;
 
 use crate::error::Result;
 use crate::harbour::Harbour;

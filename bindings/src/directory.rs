@@ -1,7 +1,6 @@
 //! Help now across the FFI: records mirroring the core's directory types.
 
-use harbour_core::directory as core;
-use harbour_core::pack as core_pack;
+use harbour_core as core;
 
 use crate::error::Result;
 use crate::harbour::Harbour;
@@ -230,14 +229,14 @@ impl From<core::HelpNow> for HelpNow {
     }
 }
 
-impl From<core_pack::PackInfo> for PackInfo {
-    fn from(i: core_pack::PackInfo) -> Self {
+impl From<core::PackInfo> for PackInfo {
+    fn from(i: core::PackInfo) -> Self {
         PackInfo {
             data_version: i.data_version,
             built_at_ms: i.built_at.as_millisecond(),
             expires_at_ms: i.expires_at.as_millisecond(),
             expired: i.expired,
-            installed: i.source == core_pack::PackSource::Installed,
+            installed: i.source == core::PackSource::Installed,
             signed_by: i.signed_by,
             development_key: i.development_key,
         }

@@ -82,9 +82,9 @@ pub enum BackupProblem {
     Truncated,
 }
 
-impl From<harbour_core::backup::AgeError> for BackupProblem {
-    fn from(e: harbour_core::backup::AgeError) -> Self {
-        use harbour_core::backup::AgeError as A;
+impl From<harbour_core::AgeError> for BackupProblem {
+    fn from(e: harbour_core::AgeError) -> Self {
+        use harbour_core::AgeError as A;
         match e {
             A::NotAge => Self::NotABackup,
             A::NotPassphrase => Self::NotPassphraseProtected,

@@ -19,7 +19,7 @@ fn texts(v: Vec<String>) -> Vec<UserText> {
     v.into_iter().map(UserText::new).collect()
 }
 
-fn notes(v: Vec<harbour_core::notes::Note>) -> Vec<Note> {
+fn notes(v: Vec<harbour_core::Note>) -> Vec<Note> {
     v.into_iter().map(Note::from).collect()
 }
 
@@ -39,9 +39,7 @@ impl Harbour {
         core_config.locale = config.locale;
         core_config.kdf = config.kdf.to_core();
         // The fast, weak test profile only exists in builds made for the test suites.
-        if cfg!(not(feature = "testing"))
-            && core_config.kdf == harbour_core::crypto::KdfProfile::Testing
-        {
+        if cfg!(not(feature = "testing")) && core_config.kdf == harbour_core::KdfProfile::Testing {
             return Err(crate::HarbourError::InvalidInput {
                 reason: "the testing key derivation exists only in test builds".to_owned(),
             });

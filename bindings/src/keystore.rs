@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use harbour_core::keystore as core;
+use harbour_core as core;
 use zeroize::Zeroizing;
 
 /// Errors a key store implementation throws. Anything else it throws becomes `Failed`.

@@ -1,6 +1,6 @@
 //! The first-aid library across the FFI.
 
-use harbour_core::library as core;
+use harbour_core as core;
 
 use crate::directory::PackInfo;
 use crate::error::Result;
@@ -211,10 +211,8 @@ fn list(kind: BlockKind, items: Vec<Vec<core::Inline>>) -> BodyBlock {
     }
 }
 
-fn blocks(md: &str) -> Vec<BodyBlock> {
-    // The pack's lint already guaranteed the body parses.
-    core::markdown::parse(md)
-        .unwrap_or_default()
+fn blocks(parsed: Vec<core::Block>) -> Vec<BodyBlock> {
+    parsed
         .into_iter()
         .map(|b| match b {
             core::Block::Paragraph(p) => BodyBlock {
@@ -234,7 +232,7 @@ impl From<core::Card> for Card {
             core::ClinicalReview::Reviewed { by, .. } => (true, Some(by.clone())),
         };
         Card {
-            body: blocks(&c.body),
+            body: blocks(c.blocks),
             id: c.id,
             kind: c.kind,
             topic: c.topic,

@@ -1,8 +1,6 @@
 //! The safety plan, the supported session and sharing, across the FFI.
 
-use harbour_core::plan as core;
-use harbour_core::plan::share as core_share;
-use harbour_core::supported_session as core_walk;
+use harbour_core as core;
 use harbour_core::{Secret, UserText};
 
 use crate::error::Result;
@@ -14,7 +12,7 @@ use crate::types::Note;
 // drifting.
 pub type PlanSectionKind = core::Section;
 
-pub type ShareFormat = core_share::ShareFormat;
+pub type ShareFormat = core::ShareFormat;
 
 #[uniffi::remote(Enum)]
 pub enum PlanSectionKind {
@@ -138,7 +136,7 @@ impl From<core::Plan> for Plan {
     }
 }
 
-fn step(s: core_walk::SessionStep) -> SessionStep {
+fn step(s: core::SessionStep) -> SessionStep {
     SessionStep {
         index: s.index as u32,
         total: s.total as u32,
@@ -152,10 +150,10 @@ fn step(s: core_walk::SessionStep) -> SessionStep {
     }
 }
 
-fn progress(p: core_walk::SessionProgress) -> SessionProgress {
+fn progress(p: core::SessionProgress) -> SessionProgress {
     match p {
-        core_walk::SessionProgress::At(s) => SessionProgress::At { step: step(s) },
-        core_walk::SessionProgress::Finished { skipped } => SessionProgress::Finished {
+        core::SessionProgress::At(s) => SessionProgress::At { step: step(s) },
+        core::SessionProgress::Finished { skipped } => SessionProgress::Finished {
             skipped: skipped.into_iter().collect(),
         },
     }
@@ -298,7 +296,7 @@ impl Harbour {
 
     /// The chosen sections as text or a self-contained HTML page. Nothing is written or sent.
     pub fn share_plan(&self, options: ShareOptions) -> Result<String> {
-        Ok(self.core().share_plan(&core_share::ShareOptions {
+        Ok(self.core().share_plan(&core::ShareOptions {
             sections: options.sections.into_iter().collect(),
             format: options.format,
             title: options.title,

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use harbour_core::crypto::{KdfParams, KdfProfile};
-use harbour_core::notes::Note as CoreNote;
-use harbour_core::vault::{SecretKind as CoreSecretKind, VaultState as CoreVaultState};
+use harbour_core::Note as CoreNote;
+use harbour_core::{KdfParams, KdfProfile};
+use harbour_core::{SecretKind as CoreSecretKind, VaultState as CoreVaultState};
 
 // The core's own enums, declared again below for uniffi with #[uniffi::remote(Enum)],
 // variant for variant: if the core's enum changes, this file stops compiling rather than
@@ -142,8 +142,8 @@ pub struct NoteList {
     pub unreadable: u32,
 }
 
-impl From<harbour_core::notes::NoteList> for NoteList {
-    fn from(l: harbour_core::notes::NoteList) -> Self {
+impl From<harbour_core::NoteList> for NoteList {
+    fn from(l: harbour_core::NoteList) -> Self {
         NoteList {
             unreadable: u32::try_from(l.unreadable).unwrap_or(u32::MAX),
             notes: l.notes.into_iter().map(Note::from).collect(),

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use harbour_core::Secret;
-use harbour_core::backup::generate_passphrase;
-use harbour_core::vault::VaultState;
+use harbour_core::VaultState;
+use harbour_core::generate_passphrase;
 use serde_json::json;
 
 use crate::{CliError, Context, output, prompt};

@@ -1,8 +1,8 @@
 //! Exit codes, one per kind of outcome a script may want to tell apart. Documented in
 //! `harbour --help` and the README.
 
+use harbour_core::AgeError;
 use harbour_core::Error;
-use harbour_core::backup::AgeError;
 
 pub const OK: u8 = 0;
 /// Anything not listed below: a file could not be written, the key store failed.

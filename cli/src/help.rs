@@ -1,7 +1,7 @@
 //! `harbour help-now`, `harbour services show`, `harbour areas`: no vault, no secret, no network.
 
 use clap::{Args, Subcommand, ValueEnum};
-use harbour_core::directory::{
+use harbour_core::{
     AreaMatch, ChannelKind, HelpNow, HelpOption, HelpQuery, OpenState, ServiceDetail, Topic,
 };
 use serde_json::{Value, json};

@@ -3,11 +3,9 @@
 use std::io::BufRead;
 
 use clap::{Args, ValueEnum};
-use harbour_core::TriageStep;
-use harbour_core::directory::HelpNow;
-use harbour_core::library::{
-    Answer, Audience, Card, CardFilter, CardKind, ClinicalReview, Emergency, Outcome, Question,
-    Urgency, markdown,
+use harbour_core::{
+    Answer, Audience, Card, CardFilter, CardKind, ClinicalReview, Emergency, HelpNow, Outcome,
+    Question, TriageStep, Urgency,
 };
 use serde_json::{Value, json};
 
@@ -78,9 +76,7 @@ fn print_card(c: &Card) {
     println!("{}", c.title);
     println!("{}", "=".repeat(c.title.chars().count()));
     println!("{}\n", c.summary);
-    if let Ok(blocks) = markdown::parse(&c.body) {
-        print!("{}", markdown::plain_text(&blocks));
-    }
+    print!("{}", c.plain_body());
     if !c.steps.is_empty() {
         println!();
         for (i, s) in c.steps.iter().enumerate() {
@@ -203,7 +199,7 @@ fn card_titles(ctx: &Context, o: &Outcome) -> Vec<(String, String)> {
 }
 
 /// The quick-access plan sections, when an outcome asks for them (readable with no secret).
-fn plan_sections(ctx: &Context, o: &Outcome) -> Vec<harbour_core::plan::PlanSection> {
+fn plan_sections(ctx: &Context, o: &Outcome) -> Vec<harbour_core::PlanSection> {
     if !o.plan {
         return Vec::new();
     }

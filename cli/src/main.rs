@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use harbour_core::crypto::KdfProfile;
+use harbour_core::KdfProfile;
 use harbour_core::{Config, FileKeyStore, Harbour};
 
 use output::Output;
@@ -254,7 +254,7 @@ fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::LockState => {
             let state = ctx.harbour.vault_state()?;
             let kdf = match state {
-                harbour_core::vault::VaultState::NoVault => None,
+                harbour_core::VaultState::NoVault => None,
                 _ => Some(ctx.harbour.kdf_params()?),
             };
             ctx.out.vault_state(&state, kdf);

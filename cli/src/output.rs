@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use harbour_core::crypto::KdfParams;
-use harbour_core::notes::Note;
-use harbour_core::vault::{SecretKind, VaultState};
+use harbour_core::KdfParams;
+use harbour_core::Note;
+use harbour_core::{SecretKind, VaultState};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -131,7 +131,7 @@ impl Output {
     }
 
     /// A listing, and (on standard error, so JSON stays a list) how many could not be read.
-    pub fn note_list(&self, list: &harbour_core::notes::NoteList) {
+    pub fn note_list(&self, list: &harbour_core::NoteList) {
         self.notes(list);
         match list.unreadable {
             0 => {}

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
-use harbour_core::pack::minisign::{PublicKey, SignatureFile};
-use harbour_core::pack::{self, PackInfo};
+use harbour_core::PackInfo;
+use harbour_core::authoring::pack::{self, PublicKey, SignatureFile};
 use harbour_publish::SecretKey;
 use serde_json::json;
 
@@ -292,10 +292,10 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
             Ok(())
         }
         PackCommand::Lint { source } => {
-            let content: harbour_core::library::LibraryContent =
+            let content: harbour_core::authoring::library::LibraryContent =
                 serde_json::from_slice(&read(&source)?)
                     .map_err(|_| CliError::Usage("the source is not a library source file"))?;
-            let report = harbour_core::library::lint::lint(&content);
+            let report = harbour_core::authoring::library::lint(&content);
             if ctx.out.json {
                 let cards: Vec<serde_json::Value> = report
                     .reading
@@ -324,9 +324,9 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
                 println!(
                     "mean reading ease {:.1} (targets: each card >= {}, mean >= {}, sentences <= {} words)",
                     report.mean_ease,
-                    harbour_core::library::lint::MIN_CARD_EASE,
-                    harbour_core::library::lint::MIN_MEAN_EASE,
-                    harbour_core::library::lint::MAX_SENTENCE_WORDS
+                    harbour_core::authoring::library::MIN_CARD_EASE,
+                    harbour_core::authoring::library::MIN_MEAN_EASE,
+                    harbour_core::authoring::library::MAX_SENTENCE_WORDS
                 );
                 for p in &report.problems {
                     println!("problem: {p}");

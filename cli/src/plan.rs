@@ -4,11 +4,11 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use harbour_core::HelpQuery;
 use harbour_core::UserText;
-use harbour_core::directory::HelpQuery;
-use harbour_core::plan::share::{ShareFormat, ShareOptions};
-use harbour_core::plan::{Plan, PlanSection, Section};
-use harbour_core::supported_session::{SessionProgress, SessionStep};
+use harbour_core::{Plan, PlanSection, Section};
+use harbour_core::{SessionProgress, SessionStep};
+use harbour_core::{ShareFormat, ShareOptions};
 use serde_json::{Value, json};
 
 use crate::output::terminal_safe;

@@ -8,33 +8,114 @@
 //!
 //! The crate has no FFI types, no network access and no global state. Every entry point hangs
 //! off [`Harbour`], which is `Send + Sync` and meant to be called from a background thread.
+//!
+//! Every module is private. What an app (through the FFI or the CLI) may name is re-exported
+//! below, by hand, so the public surface is a list someone chose rather than whatever a module
+//! happened to mark `pub`. [`authoring`] is the second, smaller surface: what pack tools, tests
+//! and benchmarks need and an app never does.
 
 mod atomic_file;
-pub mod backup;
-pub mod clock;
-pub mod crypto;
-pub mod directory;
+mod backup;
+mod clock;
+mod crypto;
+mod directory;
 mod error;
 mod fold;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod harbour;
-pub mod keystore;
-pub mod library;
-pub mod notes;
-pub mod pack;
-pub mod plan;
-pub mod secret;
+mod keystore;
+mod library;
+mod notes;
+mod pack;
+mod plan;
+mod secret;
 mod stack;
 mod store;
-pub mod supported_session;
-pub mod vault;
+mod supported_session;
+mod vault;
 mod wording;
 
+// The facade and how it is opened.
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
-pub use fold::is_bidi_control;
 pub use harbour::{Config, Harbour, QuickAccess, TriageStep};
 pub use keystore::{FileKeyStore, KeyStoreError, MemoryKeyStore, PlatformKeyStore};
-pub use secret::{Secret, UserText};
+
+// The vault and the secret that opens it.
+pub use crypto::{KdfParams, KdfProfile};
+pub use secret::{
+    MAX_SECRET_BYTES, MIN_PASSPHRASE_CHARS, MIN_PIN_DIGITS, Secret, SecretKind, UserText,
+};
+pub use vault::{EraseReport, VaultState};
+
+// Private writing.
+pub use notes::{MAX_NOTE_BYTES, MAX_TAG_CHARS, MAX_TAGS, Note, NoteList};
+pub use plan::share::{ShareFormat, ShareOptions};
+pub use plan::{
+    Change, DEFAULT_REVIEW_DAYS, MAX_CONTACT_CHARS, MAX_ITEM_CHARS, MAX_ITEMS, Plan, PlanItem,
+    PlanSection, PlanVersionInfo, Section,
+};
+pub use supported_session::{SessionProgress, SessionStep};
+
+// Help with no signal and no unlock.
+pub use directory::{
+    AreaMatch, AreaSummary, Channel, ChannelKind, Eligibility, HelpNow, HelpOption, HelpQuery,
+    Hours, MatchedBy, OpenState, Organisation, Provenance, Response, STALE_AFTER_DAYS, Service,
+    ServiceDetail, ServiceKind, Status, Topic,
+};
+pub use library::{
+    Answer, Audience, Block, Card, CardFilter, CardKind, ClinicalReview, Emergency, HelpHint,
+    Inline, Outcome, Question, RedFlag, SessionPrompt, Source, Urgency,
+};
+pub use pack::{PackError, PackInfo, PackKind, PackSource};
+
+// Backups.
+pub use backup::{
+    AgeError, MAX_BACKUP_BYTES, RestoreSummary, check_passphrase, generate_passphrase,
+};
+
+pub use fold::is_bidi_control;
+
+/// What the tools that write packs (harbour-publish), the tests and the benchmarks need, and an
+/// app never does: the whole content models, the checks a pack must pass, the signature format
+/// and the raw key derivation. The checks live in the core, not in harbour-publish, because a
+/// phone runs the same ones on every pack it loads.
+pub mod authoring {
+    /// The directory pack: its model, its checks and the pack shipped inside the library.
+    pub mod directory {
+        pub use crate::directory::model::*;
+        pub use crate::directory::validate::{ESSENTIAL_SERVICES, problems, text_problems};
+        pub use crate::directory::{BASELINE_PACK, BASELINE_SIGNATURE, Directory};
+    }
+
+    /// The library pack: its model, the content lint, the triage checker and the Markdown
+    /// subset cards are written in.
+    pub mod library {
+        pub use crate::library::lint::{
+            ALLOW, DENY, LintReport, MAX_SENTENCE_WORDS, MIN_CARD_EASE, MIN_MEAN_EASE,
+            MIN_QUESTION_EASE, Reading, card_text, flagged, lint,
+        };
+        pub use crate::library::model::*;
+        pub use crate::library::{BASELINE_PACK, BASELINE_SIGNATURE, markdown, plural, triage};
+    }
+
+    /// The pack envelope and its minisign signatures.
+    pub mod pack {
+        pub use crate::pack::minisign::{
+            ALG_LEGACY, ALG_PREHASHED, PublicKey, SignatureFile, UNTRUSTED,
+        };
+        pub use crate::pack::{DEV_PUBLIC_KEY, MAX_PACK_BYTES, PACK_FORMAT, Pack, pinned_keys};
+    }
+
+    /// The age format backups are written in, to build and take apart backups in tests.
+    pub mod age {
+        pub use crate::backup::age::{DEFAULT_LOG_N, MAX_LOG_N, decrypt, encrypt};
+    }
+
+    /// The KDF without a vault around it, for the benchmark that sizes its parameters.
+    pub mod kdf {
+        pub use crate::crypto::kdf::derive_raw;
+    }
+}

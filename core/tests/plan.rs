@@ -7,10 +7,10 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use harbour_core::plan::share::{ShareFormat, ShareOptions};
-use harbour_core::plan::{Change, Section};
-use harbour_core::supported_session::SessionProgress;
+use harbour_core::SessionProgress;
+use harbour_core::{Change, Section};
 use harbour_core::{Error, Secret};
+use harbour_core::{ShareFormat, ShareOptions};
 
 fn add(f: &Fixture, s: Section, text: &str) {
     f.harbour.add_plan_item(s, text.into(), None, None).unwrap();
@@ -231,7 +231,7 @@ fn notes_are_hidden_during_a_supported_session_and_need_the_secret_to_come_back(
     // The plan works, saved as they go; the worker can look up services for professionals.
     add(&f, Section::WarningSigns, "Not sleeping");
     assert!(
-        h.help_now(&harbour_core::directory::HelpQuery {
+        h.help_now(&harbour_core::HelpQuery {
             for_professionals: true,
             ..Default::default()
         })

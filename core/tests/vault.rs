@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use harbour_core::vault::{SecretKind, VaultState};
 use harbour_core::{Error, FileKeyStore, KeyStoreError, Secret};
+use harbour_core::{SecretKind, VaultState};
 use std::sync::Arc;
 
 #[test]
@@ -393,7 +393,7 @@ fn kdf_parameters_are_stored_in_the_slot() {
     let f = Fixture::with_vault();
     assert_eq!(
         f.harbour.kdf_params().unwrap(),
-        harbour_core::crypto::KdfParams::TESTING
+        harbour_core::KdfParams::TESTING
     );
 }
 

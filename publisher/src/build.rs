@@ -2,10 +2,11 @@
 //! refuse and more (the text lint), and serialise in a fixed order so the same source always
 //! gives the same bytes.
 
-use harbour_core::directory::{DirectoryContent, validate};
-use harbour_core::library::{LibraryContent, lint};
-use harbour_core::pack::{PACK_FORMAT, Pack, PackError, PackKind};
+use harbour_core::authoring::directory::{self, DirectoryContent};
+use harbour_core::authoring::library::{self, LibraryContent};
+use harbour_core::authoring::pack::{PACK_FORMAT, Pack};
 use harbour_core::{Error, Result};
+use harbour_core::{PackError, PackKind};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -67,8 +68,8 @@ pub fn directory_pack(
         PackKind::Directory,
         source,
         |content: &DirectoryContent| {
-            let mut p = validate::problems(content);
-            p.extend(validate::text_problems(content));
+            let mut p = directory::problems(content);
+            p.extend(directory::text_problems(content));
             p
         },
         data_version,
@@ -88,7 +89,7 @@ pub fn library_pack(
     build_from_source(
         PackKind::Library,
         source,
-        |content: &LibraryContent| lint::lint(content).problems,
+        |content: &LibraryContent| library::lint(content).problems,
         data_version,
         built_at,
         expires_at,

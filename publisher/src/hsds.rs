@@ -9,7 +9,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use harbour_core::directory::model::*;
+use harbour_core::authoring::directory::*;
 
 /// What the importer produced.
 #[derive(Debug, Serialize)]

@@ -7,7 +7,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use blake2::{Blake2b512, Digest};
-use harbour_core::pack::minisign::{ALG_LEGACY, ALG_PREHASHED, PublicKey, UNTRUSTED};
+use harbour_core::authoring::pack::{ALG_LEGACY, ALG_PREHASHED, PublicKey, UNTRUSTED};
 use harbour_core::{Error, Result};
 
 use ed25519_dalek::{Signer, SigningKey};
@@ -101,7 +101,7 @@ impl SecretKey {
 
 #[cfg(test)]
 mod tests {
-    use harbour_core::pack::minisign::SignatureFile;
+    use harbour_core::authoring::pack::SignatureFile;
 
     use super::*;
 

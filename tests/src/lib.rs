@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// fast, weak testing KDF (never for real data), so a test spends its time on what it tests.
 pub fn testing_config(dir: impl Into<PathBuf>) -> harbour_core::Config {
     let mut config = harbour_core::Config::new(dir);
-    config.kdf = harbour_core::crypto::KdfProfile::Testing;
+    config.kdf = harbour_core::KdfProfile::Testing;
     config
 }
 
@@ -50,7 +50,7 @@ pub fn files_containing(dir: &Path, marker: &str) -> Vec<PathBuf> {
 }
 
 /// The plan section the workload edits.
-pub const WORKLOAD_SECTION: harbour_core::plan::Section = harbour_core::plan::Section::OnMyOwn;
+pub const WORKLOAD_SECTION: harbour_core::Section = harbour_core::Section::OnMyOwn;
 
 /// The text the workload writes for operation `i`.
 pub fn workload_text(marker: &str, i: u64) -> String {
@@ -66,7 +66,7 @@ pub fn workload_index(marker: &str, text: &str) -> Option<u64> {
 // Test support: a fixture that does not build should stop the test loudly.
 #[allow(clippy::panic)]
 pub mod packs {
-    use harbour_core::pack::PackKind;
+    use harbour_core::PackKind;
     use harbour_publish::SecretKey;
     use harbour_publish::directory_pack as build_pack;
     use serde_json::{Value, json};

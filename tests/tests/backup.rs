@@ -8,8 +8,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use harbour_core::backup::age;
-use harbour_core::plan::Section;
+use harbour_core::Section;
+use harbour_core::authoring::age;
 use harbour_core::{Error, Harbour, ManualClock, MemoryKeyStore, Secret};
 use serde_json::{Value, json};
 
@@ -231,8 +231,7 @@ fn an_oversized_file_is_refused_before_it_is_read() {
     h.create_vault(Secret::from_text(PIN)).unwrap();
     let big = dir.path().join("huge.age");
     let f = std::fs::File::create(&big).unwrap();
-    f.set_len(harbour_core::backup::MAX_BACKUP_BYTES + 1)
-        .unwrap(); // sparse: no memory used
+    f.set_len(harbour_core::MAX_BACKUP_BYTES + 1).unwrap(); // sparse: no memory used
     assert!(matches!(
         h.restore_backup_file(&big, &Secret::from_text(PASS)),
         Err(Error::InvalidBackup(_))

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use harbour_core::plan::Section;
+use harbour_core::Section;
 use harbour_core::{Error, Harbour, MemoryKeyStore, Secret};
 
 const PIN: &str = "482915";

@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use harbour_core::directory::{
-    AreaMatch, ChannelKind, HelpNow, HelpQuery, OpenState, ServiceKind, Topic,
+use harbour_core::authoring::directory;
+use harbour_core::{
+    AreaMatch, ChannelKind, Config, Error, Harbour, HelpNow, HelpQuery, ManualClock,
+    MemoryKeyStore, OpenState, PackError, ServiceKind, Topic,
 };
-use harbour_core::pack::PackError;
-use harbour_core::{Config, Error, Harbour, ManualClock, MemoryKeyStore};
 use harbour_publish::directory_pack as build_pack;
 use harbour_tests::packs;
 use jiff::Timestamp;
@@ -82,7 +82,7 @@ fn baseline_pack_verifies_and_matches_its_source() {
     let rebuilt = build_pack(SOURCE, info.data_version, info.built_at, info.expires_at).unwrap();
     assert_eq!(
         rebuilt,
-        harbour_core::directory::BASELINE_PACK,
+        directory::BASELINE_PACK,
         "fixtures/packs/directory.json is out of date: rebuild it from fixtures/directory/source.json"
     );
 }
@@ -492,9 +492,9 @@ fn bad_packs_are_refused_and_the_last_good_one_stays() {
             .as_array_mut()
             .unwrap()
             .retain(|s| s["id"] != "childline");
-        let content = harbour_core::directory::model::DirectoryContent::deserialize(&v);
+        let content = harbour_core::authoring::directory::DirectoryContent::deserialize(&v);
         let bytes = harbour_publish::build(
-            harbour_core::pack::PackKind::Directory,
+            harbour_core::PackKind::Directory,
             10,
             ts("2026-11-21T00:00:00Z"),
             ts("2027-11-21T00:00:00Z"),
@@ -540,7 +540,7 @@ trait FromValue {
     fn deserialize(v: &serde_json::Value) -> Self;
 }
 
-impl FromValue for harbour_core::directory::model::DirectoryContent {
+impl FromValue for harbour_core::authoring::directory::DirectoryContent {
     fn deserialize(v: &serde_json::Value) -> Self {
         serde_json::from_value(v.clone()).unwrap()
     }
@@ -724,13 +724,9 @@ fn kooth_is_national_with_ages_by_area_and_safe_havens_keep_their_real_hours() {
 
 #[test]
 fn directory_text_is_linted_like_card_text() {
-    let content: harbour_core::directory::DirectoryContent =
-        serde_json::from_slice(SOURCE).unwrap();
-    assert_eq!(
-        harbour_core::directory::validate::text_problems(&content),
-        Vec::<String>::new()
-    );
+    let content: directory::DirectoryContent = serde_json::from_slice(SOURCE).unwrap();
+    assert_eq!(directory::text_problems(&content), Vec::<String>::new());
     let mut bad = content.clone();
     bad.services[0].description = "Not for attention seeking.".into();
-    assert!(!harbour_core::directory::validate::text_problems(&bad).is_empty());
+    assert!(!directory::text_problems(&bad).is_empty());
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::plan::Section;
+use harbour_core::Section;
 use harbour_core::{Error, Harbour, MemoryKeyStore, Secret};
 
 const PIN: &str = "482915";
@@ -262,7 +262,7 @@ fn a_read_only_data_directory_still_shows_quick_access() {
     assert_eq!(quick[0].id, quick_id);
     assert!(matches!(
         h.vault_state().unwrap(),
-        harbour_core::vault::VaultState::Locked { .. }
+        harbour_core::VaultState::Locked { .. }
     ));
     // Unlocking needs its try written down first: refused, typed, not a panic or a hang.
     assert!(matches!(

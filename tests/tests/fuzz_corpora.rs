@@ -10,8 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use harbour_core::Section;
 use harbour_core::fuzzing::{self, Target};
-use harbour_core::plan::Section;
 use harbour_core::{Harbour, MemoryKeyStore, Secret};
 use proptest::prelude::*;
 
@@ -174,6 +174,6 @@ fn write_fuzz_seeds() {
     let passphrase = std::str::from_utf8(fuzzing::BACKUP_PASSPHRASE).unwrap();
     let backup = h.export_backup(&Secret::from_text(passphrase)).unwrap();
     write("backup", "valid", &backup);
-    let json = harbour_core::backup::age::decrypt(&backup, fuzzing::BACKUP_PASSPHRASE).unwrap();
+    let json = harbour_core::authoring::age::decrypt(&backup, fuzzing::BACKUP_PASSPHRASE).unwrap();
     write("backup_payload", "valid", &json);
 }

@@ -157,16 +157,26 @@ fn push_segment(out: &mut BTreeSet<String>, path: &str) {
 /// `crate::Harbour` counts as the facade and `crate::Error` as `error`.
 fn root_names(lib: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for line in lib.lines() {
-        let Some(rest) = line.strip_prefix("pub use ") else {
+    // Statement by statement, so a `pub use` that rustfmt wrapped over lines counts too; only
+    // the crate root's own re-exports (no leading spaces), not those inside `authoring`.
+    for statement in lib.split(';') {
+        let Some(rest) = statement
+            .trim_start_matches('\n')
+            .lines()
+            .skip_while(|l| l.starts_with("//") || l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .strip_prefix("pub use ")
+            .map(str::to_owned)
+        else {
             continue;
         };
         let Some((module, names)) = rest.split_once("::") else {
             continue;
         };
-        let names = names.trim_end_matches(';').trim_matches(['{', '}']);
-        for name in names.split(',') {
-            out.insert(name.trim().to_owned(), module.to_owned());
+        let names = names.trim().trim_matches(['{', '}']);
+        for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            out.insert(name.to_owned(), module.to_owned());
         }
     }
     out
@@ -254,6 +264,30 @@ fn only_lib_rs_imports_the_facade() {
         .map(|(from, _)| from)
         .collect();
     assert_eq!(importers, [&"lib".to_owned()]);
+}
+
+#[test]
+fn the_root_re_exports_see_wrapped_lists() {
+    let lib = std::fs::read_to_string(core_src().join("lib.rs")).expect("lib.rs");
+    let roots = root_names(&lib);
+    // Each of these sits inside a `pub use` that rustfmt wraps over several lines.
+    for (name, module) in [("UserText", "secret"), ("Section", "plan"), ("Topic", "directory")] {
+        assert_eq!(roots.get(name).map(String::as_str), Some(module), "{name}");
+    }
+    assert!(!roots.contains_key("derive_raw"), "authoring's re-exports are not the root's");
+}
+
+/// An app sees what `lib.rs` chose to re-export, not whatever a module marked `pub`: every
+/// module is private except the two surfaces an app never uses.
+#[test]
+fn every_module_is_private_but_the_tool_surfaces() {
+    let lib = std::fs::read_to_string(core_src().join("lib.rs")).expect("lib.rs");
+    let public: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod "))
+        .map(|l| l.trim_end_matches([';', '{', ' ']))
+        .collect();
+    assert_eq!(public, ["fuzzing", "authoring"]);
 }
 
 #[test]

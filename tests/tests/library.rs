@@ -5,13 +5,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use harbour_core::TriageStep;
-use harbour_core::directory::{HelpNow, OpenState};
-use harbour_core::library::lint::{self, MIN_CARD_EASE, MIN_MEAN_EASE};
-use harbour_core::library::model::{Answer, LibraryContent, Next, Outcome, Urgency};
-use harbour_core::library::triage;
-use harbour_core::library::{CardFilter, CardKind, ClinicalReview};
-use harbour_core::{Config, Error, Harbour, MemoryKeyStore};
+use harbour_core::authoring::library::{
+    self, LibraryContent, MIN_CARD_EASE, MIN_MEAN_EASE, Next, triage,
+};
+use harbour_core::{
+    Answer, CardFilter, CardKind, ClinicalReview, Config, Error, Harbour, HelpNow, MemoryKeyStore,
+    OpenState, Outcome, TriageStep, Urgency,
+};
 use proptest::prelude::*;
 
 const SOURCE: &[u8] = include_bytes!("../../fixtures/library/source.json");
@@ -462,14 +462,14 @@ fn a_card_red_flag_that_contradicts_the_triage_fails_the_lint() {
         .iter_mut()
         .find(|r| r.criterion == "spurting")
         .unwrap();
-    flag.action = harbour_core::library::Emergency::GoToAE;
+    flag.action = harbour_core::Emergency::GoToAE;
     assert!(
-        lint::lint(&c)
+        library::lint(&c)
             .problems
             .iter()
             .any(|p| p.contains("the triage criterion says")),
         "{:?}",
-        lint::lint(&c).problems
+        library::lint(&c).problems
     );
 }
 
@@ -483,7 +483,7 @@ fn the_injury_door_never_speaks_of_suicide() {
         .unwrap()
         .text = "Go to A&E now. Suicide is never the answer.".into();
     assert!(
-        lint::lint(&c)
+        library::lint(&c)
             .problems
             .iter()
             .any(|p| p.contains("injury door"))
@@ -496,7 +496,7 @@ fn the_injury_door_never_speaks_of_suicide() {
         .unwrap()
         .text = "Look after the wound and call 999.".into();
     assert!(
-        lint::lint(&c)
+        library::lint(&c)
             .problems
             .iter()
             .any(|p| p.contains("safety door"))
@@ -507,7 +507,7 @@ fn the_injury_door_never_speaks_of_suicide() {
 
 #[test]
 fn the_lint_passes_the_shipped_pack() {
-    let report = lint::lint(&content());
+    let report = library::lint(&content());
     assert!(report.problems.is_empty(), "{:#?}", report.problems);
     assert!(report.mean_ease >= MIN_MEAN_EASE);
     for (id, r) in &report.reading {
@@ -521,7 +521,7 @@ fn the_lint_passes_the_shipped_pack() {
 fn the_lint_fails_a_deliberately_bad_card() {
     let mut c = content();
     c.cards.push(serde_json::from_slice(BAD_CARD).unwrap());
-    let problems = lint::lint(&c).problems;
+    let problems = library::lint(&c).problems;
     let bad: Vec<&String> = problems
         .iter()
         .filter(|p| p.contains("deliberately-bad"))
@@ -564,7 +564,7 @@ fn a_welsh_pack_needs_all_six_plural_forms() {
     for card in &mut c.cards {
         card.locale = "cy".into();
     }
-    let problems = lint::lint(&c).problems;
+    let problems = library::lint(&c).problems;
     assert!(
         problems
             .iter()
@@ -602,7 +602,7 @@ fn cards_filter_by_kind_topic_and_audience() {
     assert!(first_aid.iter().all(|c| c.kind == CardKind::FirstAid));
     let parents = h
         .cards(&CardFilter {
-            audience: Some(harbour_core::library::Audience::ParentOrCarer),
+            audience: Some(harbour_core::Audience::ParentOrCarer),
             kind: Some(CardKind::Information),
             ..Default::default()
         })
@@ -641,7 +641,7 @@ fn baseline_library_pack_verifies_and_matches_its_source() {
             .unwrap();
     assert_eq!(
         rebuilt,
-        harbour_core::library::BASELINE_PACK,
+        library::BASELINE_PACK,
         "rebuild fixtures/packs/library.json from its source"
     );
 }

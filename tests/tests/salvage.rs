@@ -144,7 +144,7 @@ fn one_changed_record_is_counted_not_fatal() {
 
 #[test]
 fn a_damaged_plan_section_hides_only_itself_and_blocks_no_backup() {
-    use harbour_core::plan::Section;
+    use harbour_core::Section;
     let dir = tempfile::tempdir().unwrap();
     let ks = Arc::new(MemoryKeyStore::new());
     let h = open(dir.path(), &ks);

@@ -10,9 +10,9 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::plan::Section;
-use harbour_core::plan::share::{ShareFormat, ShareOptions};
+use harbour_core::Section;
 use harbour_core::{Harbour, MemoryKeyStore, Secret};
+use harbour_core::{ShareFormat, ShareOptions};
 
 fn chromium(args: &[&str], profile: &Path) -> std::process::Output {
     Command::new("chromium")

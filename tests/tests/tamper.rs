@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use harbour_core::plan::Section;
+use harbour_core::Section;
 use harbour_core::{Error, Harbour, ManualClock, MemoryKeyStore, Secret};
 use harbour_tests::packs;
 
@@ -73,7 +73,7 @@ fn sweep_column(
 /// empty (as `Err(Tampered)`, so it reads like every other refusal here).
 fn section_refused(h: &Harbour) -> Result<(), Error> {
     let p = h.plan()?;
-    let warning_signs = &p.section(harbour_core::plan::Section::WarningSigns).items;
+    let warning_signs = &p.section(harbour_core::Section::WarningSigns).items;
     if p.unreadable == 1 && warning_signs.is_empty() {
         Err(Error::Tampered)
     } else {

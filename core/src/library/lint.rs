@@ -14,7 +14,7 @@ use super::markdown;
 use super::model::{Card, LibraryContent, Message};
 use super::plural;
 use super::triage;
-pub use crate::wording::{AVOID, MAX_SENTENCE_WORDS, Reading, avoided, reading};
+pub use crate::wording::{MAX_SENTENCE_WORDS, Reading, avoided, reading};
 
 /// Minimum Flesch reading ease for any card. On Flesch's scale 60–70 is "plain English",
 /// 70–80 "fairly easy" and 80–90 "easy" (about an 11-year-old's reading); the youngest users

@@ -15,7 +15,6 @@ use serde::Deserialize;
 
 pub use markdown::{Block, Inline};
 pub use model::*;
-pub use triage::Walked;
 
 use crate::pack::Validate;
 use crate::{Error, Result};
@@ -32,7 +31,12 @@ pub struct Library {
 }
 
 impl From<LibraryContent> for Library {
-    fn from(content: LibraryContent) -> Self {
+    fn from(mut content: LibraryContent) -> Self {
+        // A body that does not parse is left empty here and refused by `validate` (the lint
+        // parses every body), which runs before a loaded pack is ever used.
+        for card in &mut content.cards {
+            card.blocks = markdown::parse(&card.body).unwrap_or_default();
+        }
         Library { content }
     }
 }

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::markdown::{self, Block};
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LibraryContent {
@@ -113,6 +115,17 @@ pub struct Card {
     /// For reviewers: where sources disagreed and how the card handles it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review_notes: Vec<String>,
+    /// `body`, parsed once when the pack is loaded, so that no app, binding or CLI parses
+    /// Markdown itself (or parses it differently). Never read from or written to a pack.
+    #[serde(skip)]
+    pub blocks: Vec<Block>,
+}
+
+impl Card {
+    /// The body as plain text: for a terminal, a screen reader hint or a notification.
+    pub fn plain_body(&self) -> String {
+        markdown::plain_text(&self.blocks)
+    }
 }
 
 /// "Is this an emergency?": a tree of questions, checked against the criteria it must ask.

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use harbour_core::crypto::KdfProfile;
+use harbour_core::KdfProfile;
 use harbour_core::{Clock, Config, Harbour, ManualClock, MemoryKeyStore, PlatformKeyStore, Secret};
 
 pub const PIN: &str = "482915";

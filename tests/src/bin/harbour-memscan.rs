@@ -10,7 +10,7 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
-use harbour_core::plan::Section;
+use harbour_core::Section;
 use harbour_core::{Harbour, MemoryKeyStore, Secret, UserText};
 
 pub const MASK: u8 = 0xA5;
