@@ -645,3 +645,20 @@ fn baseline_library_pack_verifies_and_matches_its_source() {
         "rebuild fixtures/packs/library.json from its source"
     );
 }
+
+/// The core parses each card once, at load; what callers get is that parse, for every card.
+#[test]
+fn every_card_arrives_with_its_body_parsed() {
+    let (_d, h) = harbour();
+    let cards = h.cards(&CardFilter::default()).unwrap();
+    assert!(!cards.is_empty());
+    for c in &cards {
+        let parsed = library::markdown::parse(&c.body).unwrap();
+        assert!(!c.blocks.is_empty(), "{}", c.id);
+        assert_eq!(c.blocks, parsed, "{}", c.id);
+        assert_eq!(c.plain_body(), library::markdown::plain_text(&parsed));
+    }
+    // A card taken from the source file (not loaded through a pack) has no blocks: the parse
+    // belongs to loading, and a pack cannot supply its own.
+    assert!(content().cards.iter().all(|c| c.blocks.is_empty()));
+}
