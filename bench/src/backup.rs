@@ -8,8 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use harbour_core::Section;
-use harbour_core::{Config, Harbour, MemoryKeyStore, Secret, UserText};
-use harbour_core::{KdfParams, KdfProfile};
+use harbour_core::{Harbour, MemoryKeyStore, Secret, UserText};
 
 use crate::stats::{Summary, summarise, time};
 
@@ -17,9 +16,11 @@ const PIN: &str = "482915";
 const PASSPHRASE: &str = "quiet harbour light at dawn";
 
 fn harbour(dir: &std::path::Path) -> Harbour {
-    let mut config = Config::new(dir);
-    config.kdf = KdfProfile::Fixed(KdfParams::TESTING);
-    let h = Harbour::open(config, Arc::new(MemoryKeyStore::new())).expect("open");
+    let h = Harbour::open(
+        harbour_tests::testing_config(dir),
+        Arc::new(MemoryKeyStore::new()),
+    )
+    .expect("open");
     h.create_vault(Secret::from_text(PIN)).expect("create");
     h
 }

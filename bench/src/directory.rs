@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use harbour_core::{ChannelKind, HelpQuery, Topic};
-use harbour_core::{Config, Harbour, MemoryKeyStore};
+use harbour_core::{Harbour, MemoryKeyStore};
 use harbour_publish::SecretKey;
 use harbour_publish::directory_pack as build_pack;
 use serde_json::{Value, json};
@@ -15,7 +15,11 @@ const SOURCE: &[u8] = include_bytes!("../../fixtures/directory/source.json");
 const DEV_KEY: &str = include_str!("../../fixtures/keys/dev-pack-key.sec");
 
 fn harbour(dir: &std::path::Path) -> Harbour {
-    Harbour::open(Config::new(dir), Arc::new(MemoryKeyStore::new())).expect("open")
+    Harbour::open(
+        harbour_tests::testing_config(dir),
+        Arc::new(MemoryKeyStore::new()),
+    )
+    .expect("open")
 }
 
 fn query(i: usize) -> HelpQuery {

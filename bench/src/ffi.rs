@@ -7,7 +7,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use harbour_core::{Config, Harbour, MemoryKeyStore, Secret, UserText};
+use harbour_core::{Harbour, MemoryKeyStore, Secret, UserText};
 
 use crate::stats::{Summary, summarise};
 
@@ -29,9 +29,11 @@ pub struct Caller {
 
 pub fn rust(runs: usize) -> Caller {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = Config::new(dir.path());
-    config.kdf = harbour_core::KdfProfile::Testing;
-    let h = Harbour::open(config, Arc::new(MemoryKeyStore::new())).expect("open");
+    let h = Harbour::open(
+        harbour_tests::testing_config(dir.path()),
+        Arc::new(MemoryKeyStore::new()),
+    )
+    .expect("open");
     h.create_vault(Secret::from_text("482915")).expect("create");
     for i in 0..1000 {
         h.add_note(UserText::new(note_text(i)), Vec::new())

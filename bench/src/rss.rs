@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::{Config, Harbour, MemoryKeyStore, Secret, UserText};
+use harbour_core::{Harbour, MemoryKeyStore, Secret, UserText};
 use harbour_core::{KdfParams, KdfProfile};
 
 use crate::workload::{WORD, note_text};
@@ -36,7 +36,9 @@ fn production_kdf() -> KdfProfile {
 /// Runs in the child (`--rss-session N` / `--rss-backup N`); prints the peak in KiB.
 pub fn child(kind: &str, notes: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = Config::new(dir.path());
+    // The shared test configuration, but with the phone's real KDF: the peak measured here
+    // is mostly Argon2id's memory.
+    let mut config = harbour_tests::testing_config(dir.path());
     config.kdf = production_kdf();
     let h = Harbour::open(config, Arc::new(MemoryKeyStore::new())).expect("open");
     h.create_vault(Secret::from_text(PIN)).expect("create");

@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use harbour_core::{Config, Harbour, MemoryKeyStore, Secret, UserText};
-use harbour_core::{KdfParams, KdfProfile};
+use harbour_core::{Harbour, MemoryKeyStore, Secret, UserText};
 
 use crate::sql_store::SqlStore;
 use crate::workload::{self, NoteStore, Times};
@@ -21,9 +20,7 @@ struct HarbourStore {
 
 impl HarbourStore {
     fn open(dir: &Path, keys: &Arc<MemoryKeyStore>) -> HarbourStore {
-        let mut config = Config::new(dir);
-        config.kdf = KdfProfile::Fixed(KdfParams::TESTING);
-        let h = Harbour::open(config, keys.clone()).expect("open");
+        let h = Harbour::open(harbour_tests::testing_config(dir), keys.clone()).expect("open");
         match h.unlock(Secret::from_text(PIN)) {
             Err(harbour_core::Error::NoVault) => {
                 h.create_vault(Secret::from_text(PIN)).expect("create")
@@ -108,9 +105,11 @@ pub fn phases(notes: usize, dir: &Path) {
     let keys: Arc<dyn harbour_core::PlatformKeyStore> =
         Arc::new(harbour_core::FileKeyStore::new(dir.join("device.key")));
     let open = || {
-        let mut config = Config::new(dir.join("data"));
-        config.kdf = KdfProfile::Fixed(KdfParams::TESTING);
-        Harbour::open(config, keys.clone()).expect("open")
+        Harbour::open(
+            harbour_tests::testing_config(dir.join("data")),
+            keys.clone(),
+        )
+        .expect("open")
     };
     if !dir.join("data").exists() {
         let h = open();

@@ -193,7 +193,7 @@ fn walkthrough_refuses_a_wrong_secret() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path();
     ok(p, &["init"]);
-    // (Ending a session with a wrong secret is tested in core/tests/plan.rs.)
+    // (Ending a session with a wrong secret is tested in tests/tests/plan.rs.)
     let mut child = cmd(p, Some(PIN))
         .arg("supported-session")
         .stdin(Stdio::piped())

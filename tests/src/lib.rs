@@ -1,9 +1,11 @@
-//! Helpers shared by the workspace-level tests.
+//! Helpers shared by every Rust test of the workspace and by the benchmarks, so that there is
+//! one way to open Harbour for a test (`testing_config`, `fixture::Fixture`), not one per file.
 
 use std::path::{Path, PathBuf};
 
-/// Every file under `dir`, recursively.
-/// The configuration every test here opens Harbour with: the given data directory and the
+pub mod fixture;
+
+/// The configuration every test and benchmark opens Harbour with: the given data directory and the
 /// fast, weak testing KDF (never for real data), so a test spends its time on what it tests.
 pub fn testing_config(dir: impl Into<PathBuf>) -> harbour_core::Config {
     let mut config = harbour_core::Config::new(dir);
@@ -11,6 +13,7 @@ pub fn testing_config(dir: impl Into<PathBuf>) -> harbour_core::Config {
     config
 }
 
+/// Every file under `dir`, recursively.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use harbour_core::authoring::directory;
 use harbour_core::{
-    AreaMatch, ChannelKind, Config, Error, Harbour, HelpNow, HelpQuery, ManualClock,
-    MemoryKeyStore, OpenState, PackError, ServiceKind, Topic,
+    AreaMatch, ChannelKind, Error, Harbour, HelpNow, HelpQuery, ManualClock, MemoryKeyStore,
+    OpenState, PackError, ServiceKind, Topic,
 };
 use harbour_publish::directory_pack as build_pack;
 use harbour_tests::packs;
@@ -30,7 +30,7 @@ fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(ts("2026-11-21T03:00:00Z")));
     let harbour = Harbour::open_with_clock(
-        Config::new(dir.path()),
+        harbour_tests::testing_config(dir.path()),
         Arc::new(MemoryKeyStore::new()),
         clock.clone(),
     )
@@ -400,7 +400,7 @@ fn a_newer_signed_pack_is_installed_and_kept() {
     assert_eq!(info.data_version, 5);
     // Survives a restart: a new handle on the same data directory loads it.
     let again = Harbour::open_with_clock(
-        Config::new(e._dir.path()),
+        harbour_tests::testing_config(e._dir.path()),
         Arc::new(MemoryKeyStore::new()),
         e.clock.clone(),
     )
@@ -573,7 +573,7 @@ fn a_damaged_installed_pack_falls_back_to_the_baseline() {
     raw[n - 10] ^= 0xff;
     std::fs::write(&file, raw).unwrap();
     let reopened = Harbour::open_with_clock(
-        Config::new(e._dir.path()),
+        harbour_tests::testing_config(e._dir.path()),
         Arc::new(MemoryKeyStore::new()),
         e.clock.clone(),
     )

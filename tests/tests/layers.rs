@@ -271,10 +271,17 @@ fn the_root_re_exports_see_wrapped_lists() {
     let lib = std::fs::read_to_string(core_src().join("lib.rs")).expect("lib.rs");
     let roots = root_names(&lib);
     // Each of these sits inside a `pub use` that rustfmt wraps over several lines.
-    for (name, module) in [("UserText", "secret"), ("Section", "plan"), ("Topic", "directory")] {
+    for (name, module) in [
+        ("UserText", "secret"),
+        ("Section", "plan"),
+        ("Topic", "directory"),
+    ] {
         assert_eq!(roots.get(name).map(String::as_str), Some(module), "{name}");
     }
-    assert!(!roots.contains_key("derive_raw"), "authoring's re-exports are not the root's");
+    assert!(
+        !roots.contains_key("derive_raw"),
+        "authoring's re-exports are not the root's"
+    );
 }
 
 /// An app sees what `lib.rs` chose to re-export, not whatever a module marked `pub`: every

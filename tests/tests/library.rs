@@ -9,7 +9,7 @@ use harbour_core::authoring::library::{
     self, LibraryContent, MIN_CARD_EASE, MIN_MEAN_EASE, Next, triage,
 };
 use harbour_core::{
-    Answer, CardFilter, CardKind, ClinicalReview, Config, Error, Harbour, HelpNow, MemoryKeyStore,
+    Answer, CardFilter, CardKind, ClinicalReview, Error, Harbour, HelpNow, MemoryKeyStore,
     OpenState, Outcome, TriageStep, Urgency,
 };
 use proptest::prelude::*;
@@ -23,7 +23,11 @@ fn content() -> LibraryContent {
 
 fn harbour() -> (tempfile::TempDir, Harbour) {
     let dir = tempfile::tempdir().unwrap();
-    let h = Harbour::open(Config::new(dir.path()), Arc::new(MemoryKeyStore::new())).unwrap();
+    let h = Harbour::open(
+        harbour_tests::testing_config(dir.path()),
+        Arc::new(MemoryKeyStore::new()),
+    )
+    .unwrap();
     (dir, h)
 }
 

@@ -2,12 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use harbour_core::{Error, Secret};
+use harbour_tests::fixture::*;
 
 #[test]
 fn add_edit_show_list_delete() {

@@ -2,15 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use harbour_core::SessionProgress;
 use harbour_core::{Change, Section};
 use harbour_core::{Error, Secret};
 use harbour_core::{ShareFormat, ShareOptions};
+use harbour_tests::fixture::*;
 
 fn add(f: &Fixture, s: Section, text: &str) {
     f.harbour.add_plan_item(s, text.into(), None, None).unwrap();

@@ -1,11 +1,15 @@
-//! Shared set-up for the core's integration tests.
-#![allow(dead_code)]
+//! The one set-up every Rust test and benchmark opens Harbour with: a temporary data
+//! directory, an in-memory key store, a clock the test moves, and the fast testing KDF.
+
+// A fixture that cannot be set up should fail the test that asked for it, loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use harbour_core::KdfProfile;
-use harbour_core::{Clock, Config, Harbour, ManualClock, MemoryKeyStore, PlatformKeyStore, Secret};
+use harbour_core::{Clock, Harbour, ManualClock, MemoryKeyStore, PlatformKeyStore, Secret};
+
+use crate::{files_containing, testing_config};
 
 pub const PIN: &str = "482915";
 
@@ -16,14 +20,15 @@ pub struct Fixture {
     pub harbour: Harbour,
 }
 
-pub fn config(dir: &Path) -> Config {
-    let mut c = Config::new(dir);
-    c.kdf = KdfProfile::Testing;
-    c
-}
-
+/// The moment every fixture's clock starts at: 3 a.m., when this is most often used.
 pub fn start() -> jiff::Timestamp {
     "2026-11-21T03:00:00Z".parse().unwrap()
+}
+
+impl Default for Fixture {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Fixture {
@@ -61,46 +66,11 @@ impl Fixture {
 }
 
 pub fn open(dir: &Path, ks: Arc<dyn PlatformKeyStore>, clock: Arc<dyn Clock>) -> Harbour {
-    Harbour::open_with_clock(config(dir), ks, clock).unwrap()
-}
-
-/// Every byte of every file under `dir`.
-pub fn all_file_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((p.clone(), std::fs::read(&p).unwrap_or_default()));
-            }
-        }
-    }
-    out
-}
-
-pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    Harbour::open_with_clock(testing_config(dir), ks, clock).unwrap()
 }
 
 /// Fails if `marker` appears in any file under `dir`, as UTF-8 or UTF-16.
 pub fn assert_absent(dir: &Path, marker: &str) {
-    let utf16: Vec<u8> = marker
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
-    for (path, bytes) in all_file_bytes(dir) {
-        assert!(
-            !contains(&bytes, marker.as_bytes()),
-            "marker found in {}",
-            path.display()
-        );
-        assert!(
-            !contains(&bytes, &utf16),
-            "UTF-16 marker found in {}",
-            path.display()
-        );
-    }
+    let found = files_containing(dir, marker);
+    assert!(found.is_empty(), "marker found in {found:?}");
 }

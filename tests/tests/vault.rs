@@ -2,13 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use harbour_core::{Error, FileKeyStore, KeyStoreError, Secret};
 use harbour_core::{SecretKind, VaultState};
+use harbour_tests::files_under;
+use harbour_tests::fixture::*;
 use std::sync::Arc;
 
 #[test]
@@ -187,8 +186,8 @@ fn copied_data_with_another_device_key_cannot_be_unlocked() {
     drop(h);
 
     let copy = tempfile::tempdir().unwrap();
-    for (path, bytes) in all_file_bytes(data.path()) {
-        std::fs::write(copy.path().join(path.file_name().unwrap()), bytes).unwrap();
+    for path in files_under(data.path()) {
+        std::fs::copy(&path, copy.path().join(path.file_name().unwrap())).unwrap();
     }
     let other_conf = tempfile::tempdir().unwrap();
     let other_ks = Arc::new(FileKeyStore::new(other_conf.path().join("device.key")));
