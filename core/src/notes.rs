@@ -8,21 +8,18 @@
 use jiff::Timestamp;
 use rusqlite::{Connection, Transaction};
 
-use crate::crypto::codec::{Reader, Writer};
+use crate::crypto::codec::Writer;
 use crate::crypto::keys::{QuickKeys, VaultKeys};
 use crate::fold;
 use crate::secret::UserText;
-use crate::store::Database;
 use crate::store::records::{self, Compartment, Record, Table};
+use crate::store::{Database, kinds};
 use crate::{Error, Result};
 
 /// Longest note accepted, in bytes of UTF-8 (about 40 pages of text).
 pub const MAX_NOTE_BYTES: usize = 256 * 1024;
 pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_CHARS: usize = 40;
-
-const KIND_NOTE: u8 = 1;
-const SCHEMA: u16 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
@@ -75,16 +72,14 @@ pub(crate) fn clean_tags(tags: Vec<UserText>) -> Result<Vec<UserText>> {
 }
 
 fn encode(n: &Note) -> zeroize::Zeroizing<Vec<u8>> {
-    let size = 1
-        + 8
+    let size = 8
         + 8
         + 1
         + Writer::str_len(&n.text)
         + 4
         + n.tags.iter().map(|t| Writer::str_len(t)).sum::<usize>();
-    let mut w = Writer::with_capacity(size);
-    w.u8(KIND_NOTE)
-        .i64(n.created_at.as_millisecond())
+    let mut w = kinds::NOTE.writer(size);
+    w.i64(n.created_at.as_millisecond())
         .i64(n.updated_at.as_millisecond())
         .bool(n.pinned)
         .str(&n.text)
@@ -106,11 +101,7 @@ struct View<'a> {
 }
 
 fn view(rec: &Record) -> Result<View<'_>> {
-    rec.check_schema(SCHEMA)?;
-    let mut r = Reader::new(&rec.plaintext);
-    if r.u8()? != KIND_NOTE {
-        return Err(Error::Tampered);
-    }
+    let mut r = kinds::NOTE.reader(rec)?;
     let ts = |ms: i64| Timestamp::from_millisecond(ms).map_err(|_| Error::Tampered);
     let created_at = ts(r.i64()?)?;
     let updated_at = ts(r.i64()?)?;
@@ -231,13 +222,11 @@ pub(crate) fn new(text: UserText, tags: Vec<UserText>, now: Timestamp) -> Result
 
 /// Writes `note` (new or changed) in the compartment it asks for.
 fn put(tx: &Transaction<'_>, keys: &VaultKeys, note: &Note) -> Result<()> {
-    records::put(
+    kinds::NOTE.put(
         tx,
         keys,
-        Table::Note,
         &note.id,
         compartment(note.quick_access),
-        SCHEMA,
         &encode(note),
     )?;
     Ok(())

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use super::model::*;
 use crate::crypto::codec::{Reader, Writer};
 use crate::secret::UserText;
+use crate::store::kinds;
 use crate::store::records::{Compartment, Record};
 use crate::{Error, Result};
 
@@ -39,18 +40,6 @@ impl Change {
         })
     }
 }
-
-pub(super) const SECTION_SCHEMA: u16 = 1;
-
-pub(super) const VERSION_SCHEMA: u16 = 1;
-
-pub(super) const REVIEW_SCHEMA: u16 = 1;
-
-pub(super) const KIND_SECTION: u8 = 2;
-
-pub(super) const KIND_VERSION: u8 = 3;
-
-pub(super) const KIND_REVIEW: u8 = 4;
 
 pub(super) const REVIEW_ID: &str = "plan_review";
 
@@ -111,19 +100,14 @@ pub(super) fn read_items(r: &mut Reader<'_>) -> Result<Vec<PlanItem>> {
 }
 
 pub(super) fn encode_section(items: &[PlanItem]) -> zeroize::Zeroizing<Vec<u8>> {
-    let mut w = Writer::with_capacity(1 + items_len(items));
-    w.u8(KIND_SECTION);
+    let mut w = kinds::PLAN_SECTION.writer(items_len(items));
     write_items(&mut w, items);
     w.finish()
 }
 
 pub(super) fn decode_section(rec: &Record) -> Result<PlanSection> {
-    rec.check_schema(SECTION_SCHEMA)?;
+    let mut r = kinds::PLAN_SECTION.reader(rec)?;
     let section = Section::parse(&rec.id).ok_or(Error::Tampered)?;
-    let mut r = Reader::new(&rec.plaintext);
-    if r.u8()? != KIND_SECTION {
-        return Err(Error::Tampered);
-    }
     let items = read_items(&mut r)?;
     r.finish()?;
     Ok(PlanSection {
@@ -138,15 +122,14 @@ pub(super) fn encode_version(
     change: Change,
     sections: &[PlanSection],
 ) -> zeroize::Zeroizing<Vec<u8>> {
-    let size = 1
-        + 8
+    let size = 8
         + 10
         + sections
             .iter()
             .map(|s| 2 + items_len(&s.items))
             .sum::<usize>();
-    let mut w = Writer::with_capacity(size);
-    w.u8(KIND_VERSION).i64(saved_at.as_millisecond());
+    let mut w = kinds::PLAN_VERSION.writer(size);
+    w.i64(saved_at.as_millisecond());
     change.encode(&mut w);
     for s in sections {
         w.u8(s.section.code()).bool(s.quick_access);
@@ -156,12 +139,8 @@ pub(super) fn encode_version(
 }
 
 pub(super) fn decode_version(rec: &Record) -> Result<(PlanVersionInfo, Vec<PlanSection>)> {
-    rec.check_schema(VERSION_SCHEMA)?;
+    let mut r = kinds::PLAN_VERSION.reader(rec)?;
     let version: u64 = rec.id.parse().map_err(|_| Error::Tampered)?;
-    let mut r = Reader::new(&rec.plaintext);
-    if r.u8()? != KIND_VERSION {
-        return Err(Error::Tampered);
-    }
     let saved_at = Timestamp::from_millisecond(r.i64()?).map_err(|_| Error::Tampered)?;
     let change = Change::decode(&mut r)?;
     let mut sections = Vec::with_capacity(Section::ALL.len());

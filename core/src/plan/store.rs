@@ -7,11 +7,10 @@ use rusqlite::{Connection, Transaction};
 
 use super::codec::*;
 use super::model::*;
-use crate::crypto::codec::{Reader, Writer};
 use crate::crypto::keys::{QuickKeys, VaultKeys};
 use crate::secret::UserText;
-use crate::store::Database;
 use crate::store::records::{self, Compartment, Table};
+use crate::store::{Database, kinds};
 use crate::{Error, Result};
 
 /// Writes one saved version of the whole plan under its number.
@@ -23,13 +22,11 @@ pub(super) fn put_version(
     change: Change,
     sections: &[PlanSection],
 ) -> Result<()> {
-    records::put(
+    kinds::PLAN_VERSION.put(
         tx,
         keys,
-        Table::PlanVersion,
         &version_id(version),
         Compartment::Private,
-        VERSION_SCHEMA,
         &encode_version(saved_at, change, sections),
     )?;
     Ok(())
@@ -42,13 +39,11 @@ pub(super) fn put_section(tx: &Transaction<'_>, keys: &VaultKeys, s: &PlanSectio
     } else {
         Compartment::Private
     };
-    records::put(
+    kinds::PLAN_SECTION.put(
         tx,
         keys,
-        Table::PlanSection,
         s.section.key(),
         compartment,
-        SECTION_SCHEMA,
         &encode_section(&s.items),
     )?;
     Ok(())
@@ -109,11 +104,7 @@ pub(super) fn read_review(conn: &Connection, keys: &VaultKeys) -> Result<Review>
             interval_days: DEFAULT_REVIEW_DAYS,
         });
     };
-    let mut r = Reader::new(&rec.plaintext);
-    rec.check_schema(REVIEW_SCHEMA)?;
-    if r.u8()? != KIND_REVIEW {
-        return Err(Error::Tampered);
-    }
+    let mut r = kinds::PLAN_REVIEW.reader(&rec)?;
     let last_ms = r.i64()?;
     let interval_days = r.u32()?;
     r.finish()?;
@@ -128,19 +119,10 @@ pub(super) fn read_review(conn: &Connection, keys: &VaultKeys) -> Result<Review>
 }
 
 pub(super) fn write_review(tx: &Transaction<'_>, keys: &VaultKeys, review: &Review) -> Result<()> {
-    let mut w = Writer::with_capacity(16);
-    w.u8(KIND_REVIEW)
-        .i64(review.last.map_or(-1, |t| t.as_millisecond()))
+    let mut w = kinds::PLAN_REVIEW.writer(12);
+    w.i64(review.last.map_or(-1, |t| t.as_millisecond()))
         .u32(review.interval_days);
-    records::put(
-        tx,
-        keys,
-        Table::Setting,
-        REVIEW_ID,
-        Compartment::Private,
-        REVIEW_SCHEMA,
-        &w.finish(),
-    )?;
+    kinds::PLAN_REVIEW.put(tx, keys, REVIEW_ID, Compartment::Private, &w.finish())?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! version of Harbour is refused and left untouched; a damaged file is reported, never deleted.
 
 pub(crate) mod integrity;
+pub(crate) mod kinds;
 pub(crate) mod records;
 pub(crate) mod vault_tables;
 
