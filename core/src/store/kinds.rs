@@ -98,7 +98,9 @@ mod tests {
                 assert_ne!(a.tag, b.tag, "two kinds share tag {}", a.tag);
             }
         }
-        let declared = include_str!("kinds.rs").matches(concat!(": Kind =", " Kind {")).count();
+        let declared = include_str!("kinds.rs")
+            .matches(concat!(": Kind =", " Kind {"))
+            .count();
         assert_eq!(declared, ALL.len(), "a kind is missing from ALL");
         for table in Table::ALL {
             assert!(
