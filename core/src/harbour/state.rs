@@ -10,9 +10,17 @@
 //! made ([`Unlocked`]: keys held and still current; notes: and no supported session;
 //! [`Quick`]: a vault to read with no secret) and wipe the stack the call used when they drop
 //! (see `stack.rs`), so no caller has to remember to.
+//!
+//! Two answers never wait for that mutex, because a UI asks them on its main thread while
+//! another thread may hold it for most of a second (Argon2id in an unlock, a rotation, a long
+//! list): "is it unlocked?" and "lock now". [`Status`] answers the first from atomics. A lock
+//! bumps a counter first; keys installed before that number are dead from that instant —
+//! `is_unlocked` is false, an unlock still running discards the keys it derives, and whoever
+//! holds the mutex wipes them when it lets go (or the lock itself, if the mutex is free).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 use jiff::Timestamp;
 use rusqlite::Transaction;
@@ -28,13 +36,29 @@ pub(crate) struct SessionState {
     data_dir: PathBuf,
     keystore: Arc<dyn PlatformKeyStore>,
     inner: Mutex<Inner>,
+    status: Status,
 }
+
+/// What the main thread may ask without the state mutex.
+struct Status {
+    /// How many times `lock` has been called. Keys belong to the count they were installed at.
+    locks: AtomicU64,
+    /// The count the held keys were installed at, or [`NO_KEYS`].
+    keys_at: AtomicU64,
+    /// A lock found the mutex busy: the holder wipes the keys when it lets go.
+    wipe_pending: AtomicBool,
+}
+
+const NO_KEYS: u64 = u64::MAX;
 
 /// Everything behind the lock. Dropping `keys` wipes them.
 #[derive(Default)]
 struct Inner {
     db: Option<Database>,
     keys: Option<VaultKeys>,
+    /// The lock count `keys` were installed at; different from `Status::locks`: a lock came
+    /// since, and they must go.
+    keys_at: u64,
     /// A supported session is running: notes are refused.
     supported: Option<Supported>,
     /// When the secret was last entered (create, unlock, reauthenticate).
@@ -57,6 +81,27 @@ impl SessionState {
             data_dir,
             keystore,
             inner: Mutex::new(Inner::default()),
+            status: Status {
+                locks: AtomicU64::new(0),
+                keys_at: AtomicU64::new(NO_KEYS),
+                wipe_pending: AtomicBool::new(false),
+            },
+        }
+    }
+
+    fn locks(&self) -> u64 {
+        self.status.locks.load(Ordering::SeqCst)
+    }
+
+    /// Carries out a lock that came while someone else held the mutex.
+    fn apply_pending_lock(&self, inner: &mut Inner) {
+        if inner.keys.is_some() && inner.keys_at != self.locks() {
+            inner.forget();
+            self.status.keys_at.store(NO_KEYS, Ordering::SeqCst);
+            if let Some(db) = inner.db.as_ref() {
+                // Best effort, as in `lock`: the keys are gone whatever the WAL does.
+                let _ = db.checkpoint();
+            }
         }
     }
 
@@ -72,14 +117,23 @@ impl SessionState {
 
     /// Takes the state lock, for the vault lifecycle (create, unlock, rotate, erase).
     pub(crate) fn hold(&self) -> Held<'_> {
+        // Read before waiting: a lock that comes while this call waits for the mutex was
+        // asked for after the call began, and wins over it.
+        let began_at = self.locks();
+        let mut inner = self.inner();
+        self.apply_pending_lock(&mut inner);
         Held {
+            began_at,
+            inner,
+            _after: AfterRelease { owner: self },
             owner: self,
-            inner: self.inner(),
         }
     }
 
+    /// Never waits for the state mutex.
     pub(crate) fn is_unlocked(&self) -> bool {
-        self.inner().keys.is_some()
+        let at = self.status.keys_at.load(Ordering::SeqCst);
+        at != NO_KEYS && at == self.locks()
     }
 
     pub(crate) fn supported_active(&self) -> bool {
@@ -90,11 +144,21 @@ impl SessionState {
         self.inner().authenticated_at
     }
 
-    /// Forgets every key at once and checkpoints the WAL.
+    /// Forgets every key and checkpoints the WAL. Never waits for the state mutex: from the
+    /// moment it returns no call can use the keys; if another call holds the mutex (an unlock
+    /// deriving its key, a long list), that call wipes them as it lets go.
     pub(crate) fn lock(&self) -> Result<()> {
-        let mut held = self.hold();
-        held.lock();
-        if let Some(db) = held.inner.db.as_ref() {
+        self.status.locks.fetch_add(1, Ordering::SeqCst);
+        self.status.wipe_pending.store(true, Ordering::SeqCst);
+        let mut inner = match self.inner.try_lock() {
+            Ok(inner) => inner,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(TryLockError::WouldBlock) => return Ok(()),
+        };
+        self.status.wipe_pending.store(false, Ordering::SeqCst);
+        inner.forget();
+        self.status.keys_at.store(NO_KEYS, Ordering::SeqCst);
+        if let Some(db) = inner.db.as_ref() {
             db.checkpoint()?;
         }
         Ok(())
@@ -142,7 +206,33 @@ impl SessionState {
 /// The state lock, held. Wipes the stack on drop: what is done under it handles keys.
 pub(crate) struct Held<'s> {
     owner: &'s SessionState,
+    /// The lock count when this call began: keys it installs must belong to it.
+    began_at: u64,
+    // Field order matters: `inner` (the mutex) is released before `_after` runs.
     inner: MutexGuard<'s, Inner>,
+    _after: AfterRelease<'s>,
+}
+
+/// Runs once the mutex is released: a lock that came meanwhile, and found the mutex busy,
+/// is carried out now rather than at the next call.
+struct AfterRelease<'s> {
+    owner: &'s SessionState,
+}
+
+impl Drop for AfterRelease<'_> {
+    fn drop(&mut self) {
+        let owner = self.owner;
+        if owner.status.wipe_pending.swap(false, Ordering::SeqCst) {
+            // Busy again: its holder gets here too when it lets go.
+            match owner.inner.try_lock() {
+                Ok(mut inner) => owner.apply_pending_lock(&mut inner),
+                Err(TryLockError::Poisoned(e)) => owner.apply_pending_lock(&mut e.into_inner()),
+                Err(TryLockError::WouldBlock) => {
+                    owner.status.wipe_pending.store(true, Ordering::SeqCst)
+                }
+            }
+        }
+    }
 }
 
 impl Held<'_> {
@@ -203,10 +293,23 @@ impl Held<'_> {
         }
     }
 
-    /// The secret was just entered and opened `keys`.
-    pub(crate) fn unlocked(&mut self, keys: VaultKeys, now: Timestamp) {
+    /// The secret was just entered and opened `keys`. `false`: the vault was locked while
+    /// this call ran, so the keys are dropped (wiped) instead — the lock wins.
+    #[must_use]
+    pub(crate) fn unlocked(&mut self, keys: VaultKeys, now: Timestamp) -> bool {
+        if self.owner.locks() != self.began_at {
+            return false;
+        }
         self.inner.keys = Some(keys);
+        self.inner.keys_at = self.began_at;
         self.inner.authenticated_at = Some(now);
+        self.owner
+            .status
+            .keys_at
+            .store(self.began_at, Ordering::SeqCst);
+        // A lock between the check and the store: `is_unlocked` already answers false (the
+        // counts differ), and `after` wipes the keys as this call lets go.
+        true
     }
 
     /// The secret was entered again while unlocked.
@@ -216,11 +319,12 @@ impl Held<'_> {
 
     pub(crate) fn lock(&mut self) {
         self.inner.forget();
+        self.owner.status.keys_at.store(NO_KEYS, Ordering::SeqCst);
     }
 
     /// Locks and closes the database, so its files can be deleted.
     pub(crate) fn close(&mut self) {
-        self.inner.forget();
+        self.lock();
         self.inner.db = None;
     }
 
@@ -239,6 +343,8 @@ impl Held<'_> {
 
 impl Drop for Held<'_> {
     fn drop(&mut self) {
+        // A lock that came while this call ran: its keys go before the mutex is let go.
+        self.owner.apply_pending_lock(&mut self.inner);
         crate::stack::scrub();
     }
 }

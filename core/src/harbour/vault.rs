@@ -25,7 +25,8 @@ impl Harbour {
             &secret,
             &self.config.kdf,
         )?;
-        held.unlocked(keys, self.now());
+        // Locked while it was being made: the vault exists, and stays locked.
+        let _ = held.unlocked(keys, self.now());
         Ok(())
     }
 
@@ -33,8 +34,12 @@ impl Harbour {
         let mut held = self.session.hold();
         let now = self.now();
         let keys = vault::unlock(held.existing()?, self.keystore.as_ref(), &secret, now)?;
-        held.unlocked(keys, now);
-        Ok(())
+        if held.unlocked(keys, now) {
+            Ok(())
+        } else {
+            // `lock` came while the key was being derived (the quick exit): it wins.
+            Err(Error::Locked)
+        }
     }
 
     /// Drops and wipes every key at once, and checkpoints the WAL. Ends a supported session
@@ -102,7 +107,8 @@ impl Harbour {
             &self.config.kdf,
             now,
         )?;
-        held.unlocked(keys, now);
+        // Locked while rotating: the new key is in place, and the vault stays locked.
+        let _ = held.unlocked(keys, now);
         Ok(())
     }
 

@@ -1,0 +1,139 @@
+//! The calls a UI makes on its main thread — `is_unlocked`, `lock`, `vault_state` while
+//! nothing else runs — never wait behind slow work, and a lock wins over an unlock that is
+//! still deriving its key.
+//!
+//! Deterministic, not timed: a key store that stops inside `unwrap` (which every unlock calls,
+//! after the KDF, with the state lock held) until the test lets it go.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use harbour_core::{Error, Harbour, KeyStoreError, MemoryKeyStore, PlatformKeyStore, Secret};
+use harbour_tests::fixture::PIN;
+use harbour_tests::testing_config;
+use zeroize::Zeroizing;
+
+/// A memory key store that, once armed, stops in `unwrap` until released.
+struct GatedKeyStore {
+    inner: MemoryKeyStore,
+    gate: Mutex<Option<(Sender<()>, Receiver<()>)>>,
+}
+
+impl GatedKeyStore {
+    /// Arms the gate: the next `unwrap` reports `entered` and waits for `release`.
+    fn arm(&self) -> (Receiver<()>, Sender<()>) {
+        let (entered_tx, entered_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel();
+        *self.gate.lock().unwrap() = Some((entered_tx, release_rx));
+        (entered_rx, release_tx)
+    }
+}
+
+impl PlatformKeyStore for GatedKeyStore {
+    fn wrap(&self, alias: &str, plaintext: &[u8]) -> Result<Vec<u8>, KeyStoreError> {
+        self.inner.wrap(alias, plaintext)
+    }
+    fn unwrap(&self, alias: &str, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyStoreError> {
+        let gate = self.gate.lock().unwrap().take();
+        if let Some((entered, release)) = gate {
+            entered.send(()).unwrap();
+            release.recv().unwrap();
+        }
+        self.inner.unwrap(alias, wrapped)
+    }
+    fn delete(&self, alias: &str) -> Result<(), KeyStoreError> {
+        self.inner.delete(alias)
+    }
+}
+
+fn setup() -> (tempfile::TempDir, Arc<GatedKeyStore>, Arc<Harbour>) {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(GatedKeyStore {
+        inner: MemoryKeyStore::new(),
+        gate: Mutex::new(None),
+    });
+    let h = Arc::new(Harbour::open(testing_config(dir.path()), keys.clone()).unwrap());
+    h.create_vault(Secret::from_text(PIN)).unwrap();
+    h.add_note("kept".into(), vec![]).unwrap();
+    h.lock().unwrap();
+    (dir, keys, h)
+}
+
+/// Runs `f` on another thread and fails if it has not answered within a generous bound
+/// (the call under test is blocked forever otherwise, so this cannot flake on a slow CI).
+fn answers<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || tx.send(f()).unwrap());
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("the call waited behind the unlock")
+}
+
+#[test]
+fn is_unlocked_and_lock_answer_while_an_unlock_is_running_and_the_lock_wins() {
+    let (_dir, keys, h) = setup();
+    let (entered, release) = keys.arm();
+    let unlocking = {
+        let h = h.clone();
+        std::thread::spawn(move || h.unlock(Secret::from_text(PIN)))
+    };
+    entered.recv().unwrap(); // the unlock holds the state lock now, mid-way
+
+    let h2 = h.clone();
+    assert!(!answers(move || h2.is_unlocked()));
+    let h2 = h.clone();
+    answers(move || h2.lock()).unwrap();
+
+    release.send(()).unwrap();
+    // The quick exit came after the unlock began: it wins, and the derived keys are dropped.
+    assert_eq!(unlocking.join().unwrap(), Err(Error::Locked));
+    assert!(!h.is_unlocked());
+    assert_eq!(h.list_notes().unwrap_err(), Error::Locked);
+
+    // Nothing was broken by it: the next unlock works and the note is there.
+    h.unlock(Secret::from_text(PIN)).unwrap();
+    assert!(h.is_unlocked());
+    assert_eq!(h.list_notes().unwrap().notes.len(), 1);
+}
+
+#[test]
+fn a_lock_during_a_long_call_wipes_the_keys_as_that_call_ends() {
+    let (_dir, keys, h) = setup();
+    h.unlock(Secret::from_text(PIN)).unwrap();
+    // A reauthentication holds the state lock through the same key-store call.
+    let (entered, release) = keys.arm();
+    let busy = {
+        let h = h.clone();
+        std::thread::spawn(move || h.reauthenticate(Secret::from_text(PIN)))
+    };
+    entered.recv().unwrap();
+    let h2 = h.clone();
+    answers(move || h2.lock()).unwrap();
+    assert!(!h.is_unlocked(), "locked from the moment lock returned");
+    release.send(()).unwrap();
+    let _ = busy.join().unwrap();
+    assert!(!h.is_unlocked());
+    assert_eq!(h.list_notes().unwrap_err(), Error::Locked);
+    assert_eq!(h.plan().unwrap_err(), Error::Locked);
+}
+
+#[test]
+fn an_unlock_with_no_lock_in_between_still_unlocks() {
+    let (_dir, keys, h) = setup();
+    let (entered, release) = keys.arm();
+    let unlocking = {
+        let h = h.clone();
+        std::thread::spawn(move || h.unlock(Secret::from_text(PIN)))
+    };
+    entered.recv().unwrap();
+    let h2 = h.clone();
+    assert!(
+        !answers(move || h2.is_unlocked()),
+        "not unlocked until the keys are in"
+    );
+    release.send(()).unwrap();
+    unlocking.join().unwrap().unwrap();
+    assert!(h.is_unlocked());
+}
