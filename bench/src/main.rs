@@ -21,6 +21,7 @@ mod report;
 mod rss;
 mod size;
 mod sql_store;
+mod state_calls;
 mod stats;
 mod store;
 mod workload;
@@ -64,6 +65,13 @@ fn main() {
         .collect();
     if let [n, dir] = phases.as_slice() {
         store::phases(n.parse().expect("notes"), std::path::Path::new(dir));
+        return;
+    }
+    if std::env::args().any(|a| a == "--state-calls") {
+        // This table alone, for checking a change to the session state without the full run.
+        let mut r = report::Report::new(false);
+        r.state_calls(&state_calls::run(2_000, 40));
+        println!("{}", r.finish());
         return;
     }
     if std::env::args().any(|a| a == "--load-phases") {
@@ -135,6 +143,13 @@ fn run(o: &Options) -> String {
         parallelism: 1,
     };
     r.argon(&argon::run(params, if o.quick { 1 } else { 9 }));
+
+    eprintln!("state calls under load…");
+    r.state_calls(&if o.quick {
+        state_calls::run(200, 2)
+    } else {
+        state_calls::run(2_000, 40)
+    });
 
     eprintln!("help now…");
     let (runs, load_runs, queries, services) = if o.quick {

@@ -25,7 +25,7 @@ pub fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn production_kdf() -> KdfProfile {
+pub fn production_kdf() -> KdfProfile {
     KdfProfile::Fixed(KdfParams {
         memory_kib: 64 * 1024,
         iterations: 3,

@@ -11,7 +11,9 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use harbour_core::{Error, Harbour, KeyStoreError, MemoryKeyStore, PlatformKeyStore, Secret};
+use harbour_core::{
+    Error, Harbour, KeyStoreError, MemoryKeyStore, PlatformKeyStore, Secret, VaultState,
+};
 use harbour_tests::fixture::PIN;
 use harbour_tests::testing_config;
 use zeroize::Zeroizing;
@@ -84,6 +86,10 @@ fn is_unlocked_and_lock_answer_while_an_unlock_is_running_and_the_lock_wins() {
     let h2 = h.clone();
     assert!(!answers(move || h2.is_unlocked()));
     let h2 = h.clone();
+    // Locked (the try under way is already counted: a kill mid-KDF must not give a free try).
+    let state = answers(move || h2.vault_state()).unwrap();
+    assert!(matches!(state, VaultState::Locked { .. }), "{state:?}");
+    let h2 = h.clone();
     answers(move || h2.lock()).unwrap();
 
     release.send(()).unwrap();
@@ -136,4 +142,8 @@ fn an_unlock_with_no_lock_in_between_still_unlocks() {
     release.send(()).unwrap();
     unlocking.join().unwrap().unwrap();
     assert!(h.is_unlocked());
+    assert!(matches!(
+        h.vault_state().unwrap(),
+        VaultState::Unlocked { .. }
+    ));
 }

@@ -130,6 +130,33 @@ impl SessionState {
         }
     }
 
+    /// The state lock if it is free right now.
+    pub(crate) fn try_hold(&self) -> Option<Held<'_>> {
+        let began_at = self.locks();
+        let mut inner = match self.inner.try_lock() {
+            Ok(inner) => inner,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(TryLockError::WouldBlock) => return None,
+        };
+        self.apply_pending_lock(&mut inner);
+        Some(Held {
+            began_at,
+            inner,
+            _after: AfterRelease { owner: self },
+            owner: self,
+        })
+    }
+
+    /// The vault's state read through a connection of its own, for when the state lock is
+    /// busy: a main thread asking must not wait out another thread's key derivation.
+    pub(crate) fn vault_state_aside(&self, now: Timestamp) -> Result<vault::VaultState> {
+        if !self.db_path().exists() {
+            return Ok(vault::VaultState::NoVault);
+        }
+        let mut db = Database::open(&self.db_path())?;
+        vault::state(Some(&mut db), self.is_unlocked(), now)
+    }
+
     /// Never waits for the state mutex.
     pub(crate) fn is_unlocked(&self) -> bool {
         let at = self.status.keys_at.load(Ordering::SeqCst);

@@ -6,10 +6,14 @@ use crate::vault::{self, EraseReport, VaultState};
 use crate::{Error, Harbour, Result};
 
 impl Harbour {
+    /// Never waits behind another call: while one holds the vault (an unlock deriving its
+    /// key, a rotation), the state is read through a short-lived connection of its own.
     pub fn vault_state(&self) -> Result<VaultState> {
-        let mut held = self.session.hold();
-        let unlocked = held.is_unlocked();
         let now = self.now();
+        let Some(mut held) = self.session.try_hold() else {
+            return self.session.vault_state_aside(now);
+        };
+        let unlocked = held.is_unlocked();
         vault::state(held.database(false)?, unlocked, now)
     }
 
