@@ -59,7 +59,7 @@ pub fn run(notes: usize, seconds: u64) -> StateCalls {
         let t = Instant::now();
         std::hint::black_box(h.is_unlocked());
         asked.push(t.elapsed());
-        if i % 1000 == 0 {
+        if i.is_multiple_of(1000) {
             let t = Instant::now();
             h.lock().expect("lock");
             locked.push(t.elapsed());
