@@ -60,15 +60,19 @@ impl Harbour {
         Ok(self.core.create_vault(Secret::new(secret))?)
     }
 
+    /// Runs the key derivation (about 0.75 s): call from a background thread. Throws `Locked`
+    /// if `lock()` was called while it ran: the lock wins, and the vault stays locked.
     pub fn unlock(&self, secret: Vec<u8>) -> Result<()> {
         Ok(self.core.unlock(Secret::new(secret))?)
     }
 
-    /// Wipes every key at once. Call when the app goes to the background.
+    /// Wipes every key at once. Call when the app goes to the background. Safe on the main
+    /// thread: it never waits for another call, even one that is mid-unlock.
     pub fn lock(&self) -> Result<()> {
         Ok(self.core.lock()?)
     }
 
+    /// Safe on the main thread: answered without waiting for any other call.
     pub fn is_unlocked(&self) -> bool {
         self.core.is_unlocked()
     }

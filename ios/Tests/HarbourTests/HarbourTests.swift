@@ -22,6 +22,36 @@ final class HarbourTests: XCTestCase {
             keystore: keyStore)
     }
 
+    /// The main thread's calls answer while another thread is mid-unlock, and lock wins.
+    func testIsUnlockedAndLockAnswerDuringAnUnlock() throws {
+        let ks = GatedKeyStore(TableTestKeyStore())
+        let h = try open(ks)
+        try h.createVault(secret: pin)
+        try h.lock()
+        let gate = ks.arm()
+        let done = DispatchSemaphore(value: 0)
+        let pin = self.pin
+        final class Outcome: @unchecked Sendable { var error: Error? }
+        let outcome = Outcome()
+        Thread.detachNewThread {
+            do { try h.unlock(secret: pin) } catch { outcome.error = error }
+            done.signal()
+        }
+        XCTAssertEqual(gate.entered.wait(timeout: .now() + 20), .success)
+        // Asked while the unlock holds the vault: each answers at once (or the test hangs).
+        XCTAssertFalse(h.isUnlocked())
+        guard case .locked = try h.vaultState() else { return XCTFail("not locked") }
+        try h.lock()
+        gate.release.signal()
+        XCTAssertEqual(done.wait(timeout: .now() + 20), .success)
+        guard case HarbourError.Locked = outcome.error ?? Boom() else {
+            return XCTFail("\(String(describing: outcome.error))")
+        }
+        XCTAssertFalse(h.isUnlocked())
+        try h.unlock(secret: pin)
+        XCTAssertTrue(h.isUnlocked())
+    }
+
     func testVaultAndNotesLifecycle() throws {
         let h = try open()
         XCTAssertEqual(try h.vaultState(), .noVault)

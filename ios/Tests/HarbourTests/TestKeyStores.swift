@@ -45,3 +45,38 @@ final class ThrowingKeyStore: PlatformKeyStore, @unchecked Sendable {
     func unwrap(alias: String, wrapped: Data) throws -> Data { throw error }
     func delete(alias: String) throws { throw error }
 }
+
+/// Delegates to a working store; once armed, the next `unwrap` (which every unlock makes,
+/// after its key derivation) stops until released, so a test can act mid-unlock.
+final class GatedKeyStore: PlatformKeyStore, @unchecked Sendable {
+    private let inner: PlatformKeyStore
+    private let lock = NSLock()
+    private var gate: (entered: DispatchSemaphore, release: DispatchSemaphore)?
+
+    init(_ inner: PlatformKeyStore) { self.inner = inner }
+
+    func arm() -> (entered: DispatchSemaphore, release: DispatchSemaphore) {
+        lock.lock(); defer { lock.unlock() }
+        let g = (entered: DispatchSemaphore(value: 0), release: DispatchSemaphore(value: 0))
+        gate = g
+        return g
+    }
+
+    func wrap(alias: String, plaintext: Data) throws -> Data {
+        try inner.wrap(alias: alias, plaintext: plaintext)
+    }
+
+    func unwrap(alias: String, wrapped: Data) throws -> Data {
+        lock.lock()
+        let g = gate
+        gate = nil
+        lock.unlock()
+        if let g {
+            g.entered.signal()
+            g.release.wait()
+        }
+        return try inner.unwrap(alias: alias, wrapped: wrapped)
+    }
+
+    func delete(alias: String) throws { try inner.delete(alias: alias) }
+}

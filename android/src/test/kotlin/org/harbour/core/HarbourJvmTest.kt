@@ -20,6 +20,34 @@ class HarbourJvmTest {
     private fun open(keyStore: PlatformKeyStore = AesGcmTestKeyStore()): Harbour =
         Harbour.open(HarbourConfig(tmp.root.absolutePath, "en-GB", KdfSetting.TestingOnly), keyStore)
 
+    /** The main thread's calls answer while another thread is mid-unlock, and lock wins. */
+    @Test fun isUnlockedAndLockAnswerDuringAnUnlock() {
+        val ks = GatedKeyStore(AesGcmTestKeyStore())
+        val h = open(ks)
+        h.createVault(pin)
+        h.lock()
+        val (entered, release) = ks.arm()
+        val pool = Executors.newSingleThreadExecutor()
+        val unlocking = pool.submit<Throwable?> {
+            try { h.unlock(pin); null } catch (e: Throwable) { e }
+        }
+        assertTrue(entered.await(20, TimeUnit.SECONDS))
+        // Asked on this thread while the unlock holds the vault: each answers at once.
+        val asked = Executors.newSingleThreadExecutor().submit<Boolean> {
+            val unlocked = h.isUnlocked()
+            assertTrue(h.vaultState() is VaultState.Locked)
+            h.lock()
+            unlocked
+        }
+        assertFalse(asked.get(20, TimeUnit.SECONDS))
+        release.countDown()
+        assertTrue(unlocking.get(20, TimeUnit.SECONDS) is HarbourException.Locked)
+        assertFalse(h.isUnlocked())
+        h.unlock(pin)
+        assertTrue(h.isUnlocked())
+        pool.shutdown()
+    }
+
     @Test fun vaultAndNotesLifecycle() {
         val h = open()
         assertEquals(VaultState.NoVault, h.vaultState())

@@ -64,3 +64,27 @@ class SwitchableKeyStore(private val inner: PlatformKeyStore) : PlatformKeyStore
     override fun unwrap(alias: String, wrapped: ByteArray): ByteArray { check(); return inner.unwrap(alias, wrapped) }
     override fun delete(alias: String) { check(); inner.delete(alias) }
 }
+
+/** Delegates to a working store; once armed, the next `unwrap` (which every unlock makes,
+ *  after its key derivation) stops until released, so a test can act mid-unlock. */
+class GatedKeyStore(private val inner: PlatformKeyStore) : PlatformKeyStore {
+    @Volatile private var gate: Pair<java.util.concurrent.CountDownLatch, java.util.concurrent.CountDownLatch>? = null
+
+    /** Returns (entered, release). */
+    fun arm(): Pair<java.util.concurrent.CountDownLatch, java.util.concurrent.CountDownLatch> {
+        val g = java.util.concurrent.CountDownLatch(1) to java.util.concurrent.CountDownLatch(1)
+        gate = g
+        return g
+    }
+
+    override fun wrap(alias: String, plaintext: ByteArray): ByteArray = inner.wrap(alias, plaintext)
+    override fun unwrap(alias: String, wrapped: ByteArray): ByteArray {
+        val g = synchronized(this) { gate.also { gate = null } }
+        if (g != null) {
+            g.first.countDown()
+            g.second.await()
+        }
+        return inner.unwrap(alias, wrapped)
+    }
+    override fun delete(alias: String) = inner.delete(alias)
+}
