@@ -93,15 +93,40 @@ impl SessionState {
         self.status.locks.load(Ordering::SeqCst)
     }
 
+    /// The state mutex if it is free right now (a poisoned one is still sound: see `inner`).
+    fn try_inner(&self) -> Option<MutexGuard<'_, Inner>> {
+        match self.inner.try_lock() {
+            Ok(inner) => Some(inner),
+            Err(TryLockError::Poisoned(e)) => Some(e.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        }
+    }
+
+    /// Forgets the keys (and all that goes with them) and says so to `is_unlocked`.
+    fn wipe(&self, inner: &mut Inner) {
+        inner.forget();
+        self.status.keys_at.store(NO_KEYS, Ordering::SeqCst);
+    }
+
     /// Carries out a lock that came while someone else held the mutex.
     fn apply_pending_lock(&self, inner: &mut Inner) {
         if inner.keys.is_some() && inner.keys_at != self.locks() {
-            inner.forget();
-            self.status.keys_at.store(NO_KEYS, Ordering::SeqCst);
+            self.wipe(inner);
             if let Some(db) = inner.db.as_ref() {
                 // Best effort, as in `lock`: the keys are gone whatever the WAL does.
                 let _ = db.checkpoint();
             }
+        }
+    }
+
+    /// Wraps the mutex, taken by a call that began at lock count `began_at`.
+    fn held<'s>(&'s self, began_at: u64, mut inner: MutexGuard<'s, Inner>) -> Held<'s> {
+        self.apply_pending_lock(&mut inner);
+        Held {
+            owner: self,
+            began_at,
+            inner,
+            _after: AfterRelease { owner: self },
         }
     }
 
@@ -120,31 +145,13 @@ impl SessionState {
         // Read before waiting: a lock that comes while this call waits for the mutex was
         // asked for after the call began, and wins over it.
         let began_at = self.locks();
-        let mut inner = self.inner();
-        self.apply_pending_lock(&mut inner);
-        Held {
-            began_at,
-            inner,
-            _after: AfterRelease { owner: self },
-            owner: self,
-        }
+        self.held(began_at, self.inner())
     }
 
     /// The state lock if it is free right now.
     pub(crate) fn try_hold(&self) -> Option<Held<'_>> {
         let began_at = self.locks();
-        let mut inner = match self.inner.try_lock() {
-            Ok(inner) => inner,
-            Err(TryLockError::Poisoned(e)) => e.into_inner(),
-            Err(TryLockError::WouldBlock) => return None,
-        };
-        self.apply_pending_lock(&mut inner);
-        Some(Held {
-            began_at,
-            inner,
-            _after: AfterRelease { owner: self },
-            owner: self,
-        })
+        Some(self.held(began_at, self.try_inner()?))
     }
 
     /// The vault's state read through a connection of its own, for when the state lock is
@@ -177,14 +184,11 @@ impl SessionState {
     pub(crate) fn lock(&self) -> Result<()> {
         self.status.locks.fetch_add(1, Ordering::SeqCst);
         self.status.wipe_pending.store(true, Ordering::SeqCst);
-        let mut inner = match self.inner.try_lock() {
-            Ok(inner) => inner,
-            Err(TryLockError::Poisoned(e)) => e.into_inner(),
-            Err(TryLockError::WouldBlock) => return Ok(()),
+        let Some(mut inner) = self.try_inner() else {
+            return Ok(());
         };
         self.status.wipe_pending.store(false, Ordering::SeqCst);
-        inner.forget();
-        self.status.keys_at.store(NO_KEYS, Ordering::SeqCst);
+        self.wipe(&mut inner);
         if let Some(db) = inner.db.as_ref() {
             db.checkpoint()?;
         }
@@ -250,13 +254,10 @@ impl Drop for AfterRelease<'_> {
     fn drop(&mut self) {
         let owner = self.owner;
         if owner.status.wipe_pending.swap(false, Ordering::SeqCst) {
-            // Busy again: its holder gets here too when it lets go.
-            match owner.inner.try_lock() {
-                Ok(mut inner) => owner.apply_pending_lock(&mut inner),
-                Err(TryLockError::Poisoned(e)) => owner.apply_pending_lock(&mut e.into_inner()),
-                Err(TryLockError::WouldBlock) => {
-                    owner.status.wipe_pending.store(true, Ordering::SeqCst)
-                }
+            match owner.try_inner() {
+                Some(mut inner) => owner.apply_pending_lock(&mut inner),
+                // Busy again: its holder gets here too when it lets go.
+                None => owner.status.wipe_pending.store(true, Ordering::SeqCst),
             }
         }
     }
@@ -335,7 +336,7 @@ impl Held<'_> {
             .keys_at
             .store(self.began_at, Ordering::SeqCst);
         // A lock between the check and the store: `is_unlocked` already answers false (the
-        // counts differ), and `after` wipes the keys as this call lets go.
+        // counts differ), and `_after` wipes the keys as this call lets go.
         true
     }
 
@@ -345,8 +346,7 @@ impl Held<'_> {
     }
 
     pub(crate) fn lock(&mut self) {
-        self.inner.forget();
-        self.owner.status.keys_at.store(NO_KEYS, Ordering::SeqCst);
+        self.owner.wipe(&mut self.inner);
     }
 
     /// Locks and closes the database, so its files can be deleted.
