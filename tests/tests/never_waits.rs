@@ -1,5 +1,5 @@
-//! The calls a UI makes on its main thread — `is_unlocked`, `lock`, `vault_state` while
-//! nothing else runs — never wait behind slow work, and a lock wins over an unlock that is
+//! The calls a UI makes on its main thread — `is_unlocked`, `lock`, `vault_state` and the
+//! quick-access reads a lock screen or widget shows — never wait behind slow work, and a lock wins over an unlock that is
 //! still deriving its key.
 //!
 //! Deterministic, not timed: a key store that stops inside `unwrap` (which every unlock calls,
@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use harbour_core::{
-    Error, Harbour, KeyStoreError, MemoryKeyStore, PlatformKeyStore, Secret, VaultState,
+    Error, Harbour, KeyStoreError, MemoryKeyStore, PlatformKeyStore, Secret, Section, VaultState,
 };
 use harbour_tests::fixture::PIN;
 use harbour_tests::testing_config;
@@ -146,4 +146,57 @@ fn an_unlock_with_no_lock_in_between_still_unlocks() {
         h.vault_state().unwrap(),
         VaultState::Unlocked { .. }
     ));
+}
+
+#[test]
+fn quick_access_answers_while_an_unlock_is_running() {
+    let (_dir, keys, h) = setup();
+    h.unlock(Secret::from_text(PIN)).unwrap();
+    let id = h.add_note("reasons".into(), vec![]).unwrap().id;
+    h.set_note_quick_access(&id, true).unwrap();
+    h.add_plan_item(Section::PeopleToAsk, "my aunt".into(), None, None)
+        .unwrap();
+    h.set_plan_quick_access(Section::PeopleToAsk, true).unwrap();
+    h.lock().unwrap();
+
+    let (entered, release) = keys.arm();
+    let unlocking = {
+        let h = h.clone();
+        std::thread::spawn(move || h.unlock(Secret::from_text(PIN)))
+    };
+    entered.recv().unwrap();
+    let h2 = h.clone();
+    let notes = answers(move || h2.quick_access_notes()).unwrap();
+    assert_eq!(notes.len(), 1);
+    let h2 = h.clone();
+    let quick = answers(move || h2.quick_access()).unwrap();
+    assert_eq!((quick.sections.len(), quick.notes.len()), (1, 1));
+    release.send(()).unwrap();
+    unlocking.join().unwrap().unwrap();
+}
+
+#[test]
+fn quick_access_read_beside_a_busy_lock_still_hides_notes_in_a_supported_session() {
+    let (_dir, keys, h) = setup();
+    h.unlock(Secret::from_text(PIN)).unwrap();
+    let id = h.add_note("reasons".into(), vec![]).unwrap().id;
+    h.set_note_quick_access(&id, true).unwrap();
+    h.begin_supported_session().unwrap();
+
+    // A reauthentication holds the state lock through a key-store call.
+    let (entered, release) = keys.arm();
+    let busy = {
+        let h = h.clone();
+        std::thread::spawn(move || h.reauthenticate(Secret::from_text(PIN)))
+    };
+    entered.recv().unwrap();
+    let h2 = h.clone();
+    assert!(answers(move || h2.quick_access()).unwrap().notes.is_empty());
+    let h2 = h.clone();
+    assert_eq!(
+        answers(move || h2.quick_access_notes()).unwrap_err(),
+        Error::SessionActive
+    );
+    release.send(()).unwrap();
+    busy.join().unwrap().unwrap();
 }

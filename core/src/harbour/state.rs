@@ -17,6 +17,8 @@
 //! bumps a counter first; keys installed before that number are dead from that instant —
 //! `is_unlocked` is false, an unlock still running discards the keys it derives, and whoever
 //! holds the mutex wipes them when it lets go (or the lock itself, if the mutex is free).
+//! The state of the vault and the quick-access reads (what a lock screen or widget shows)
+//! take the mutex only if it is free; otherwise they read through a connection of their own.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -47,6 +49,8 @@ struct Status {
     keys_at: AtomicU64,
     /// A lock found the mutex busy: the holder wipes the keys when it lets go.
     wipe_pending: AtomicBool,
+    /// A supported session is running, for quick-access reads made beside a busy mutex.
+    supported: AtomicBool,
 }
 
 const NO_KEYS: u64 = u64::MAX;
@@ -85,6 +89,7 @@ impl SessionState {
                 locks: AtomicU64::new(0),
                 keys_at: AtomicU64::new(NO_KEYS),
                 wipe_pending: AtomicBool::new(false),
+                supported: AtomicBool::new(false),
             },
         }
     }
@@ -106,6 +111,7 @@ impl SessionState {
     fn wipe(&self, inner: &mut Inner) {
         inner.forget();
         self.status.keys_at.store(NO_KEYS, Ordering::SeqCst);
+        self.status.supported.store(false, Ordering::SeqCst);
     }
 
     /// Carries out a lock that came while someone else held the mutex.
@@ -219,9 +225,25 @@ impl SessionState {
     }
 
     /// The vault, for reading quick-access records with no secret. `None`: no vault yet.
+    ///
+    /// Never waits for the state mutex: quick access is what a lock screen or widget shows,
+    /// often on a main thread, so while another call holds the mutex (an unlock deriving its
+    /// key) the read goes through a short-lived connection of its own.
     pub(crate) fn quick(&self) -> Result<Option<Quick<'_>>> {
-        let mut held = self.hold();
-        Ok(held.database(false)?.is_some().then_some(Quick { held }))
+        let supported = self.status.supported.load(Ordering::SeqCst);
+        let source = match self.try_hold() {
+            Some(mut held) => match held.database(false)? {
+                Some(_) => QuickSource::Held(held),
+                None => return Ok(None),
+            },
+            None if !self.db_path().exists() => return Ok(None),
+            None => QuickSource::Aside(Database::open(&self.db_path())?),
+        };
+        Ok(Some(Quick {
+            owner: self,
+            source,
+            supported,
+        }))
     }
 
     /// Runs `f` on the running supported session.
@@ -359,12 +381,14 @@ impl Held<'_> {
     pub(crate) fn begin_supported(&mut self) -> Result<()> {
         self.require_unlocked()?;
         self.inner.supported.get_or_insert_with(Supported::default);
+        self.owner.status.supported.store(true, Ordering::SeqCst);
         Ok(())
     }
 
     /// Ends the supported session (the caller has checked the young person's secret).
     pub(crate) fn end_supported(&mut self) {
         self.inner.supported = None;
+        self.owner.status.supported.store(false, Ordering::SeqCst);
     }
 }
 
@@ -406,17 +430,29 @@ impl Unlocked<'_> {
 
 /// A vault to read through the device-only key, with no secret.
 pub(crate) struct Quick<'s> {
-    held: Held<'s>,
+    owner: &'s SessionState,
+    source: QuickSource<'s>,
+    /// Whether a supported session ran when the read began.
+    supported: bool,
+}
+
+enum QuickSource<'s> {
+    /// The session's own connection, with the state lock held.
+    Held(Held<'s>),
+    /// A connection of its own, because the state lock was busy.
+    Aside(Database),
 }
 
 impl Quick<'_> {
-    /// Checked under the same lock as the read that follows.
     pub(crate) fn supported_active(&self) -> bool {
-        self.held.supported_active()
+        self.supported
     }
 
     pub(crate) fn refuse_during_session(&self) -> Result<()> {
-        self.held.refuse_during_session()
+        match self.supported {
+            true => Err(Error::SessionActive),
+            false => Ok(()),
+        }
     }
 
     /// Runs `f` in one read snapshot with the quick-access keys: the epoch, the device slot
@@ -425,13 +461,16 @@ impl Quick<'_> {
         mut self,
         f: impl FnOnce(&Transaction<'_>, &QuickKeys) -> Result<T>,
     ) -> Result<T> {
-        let owner = self.held.owner;
-        let db = self.held.existing()?;
+        let keystore = self.owner.keystore.as_ref();
+        let db = match &mut self.source {
+            QuickSource::Held(held) => held.existing()?,
+            QuickSource::Aside(db) => db,
+        };
         db.read(|tx| {
             if vault::vault_row(tx)?.is_none() {
                 return Ok(T::default());
             }
-            let quick = vault::quick_keys(tx, owner.keystore.as_ref())?;
+            let quick = vault::quick_keys(tx, keystore)?;
             f(tx, &quick)
         })
     }
