@@ -246,3 +246,18 @@ fn many_notes_list_and_search_exactly_across_batches() {
     // Asked for by itself, it is refused as tampered.
     assert_eq!(h.note(&id).unwrap_err(), Error::Tampered);
 }
+
+#[test]
+fn a_note_as_written_equals_the_note_read_back() {
+    // A clock finer than the stored milliseconds, as a phone's is.
+    let f = Fixture::with_vault();
+    f.clock.advance(Duration::from_nanos(123_456_789));
+    let h = &f.harbour;
+    let written = h.add_note("Walk to the sea".into(), vec![]).unwrap();
+    assert_eq!(h.note(&written.id).unwrap(), written);
+    f.clock.advance(Duration::from_nanos(987_654_321));
+    let edited = h
+        .edit_note(&written.id, "Walk to the sea at dusk".into())
+        .unwrap();
+    assert_eq!(h.note(&written.id).unwrap(), edited);
+}

@@ -117,8 +117,11 @@ impl Harbour {
         &self.config
     }
 
+    /// Now, to the millisecond: records store their times in milliseconds, so a note as
+    /// returned when written equals the same note read back.
     fn now(&self) -> Timestamp {
-        self.clock.now()
+        let now = self.clock.now();
+        Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now)
     }
 
     fn pack_store(&self) -> PackStore {
