@@ -61,6 +61,8 @@ tasks.named("preBuild") { dependsOn(generateUniffiKotlin) }
 dependencies {
     // JNA loads the Rust library. The @aar variant carries JNA's own native parts for each ABI.
     implementation("net.java.dev.jna:jna:5.14.0@aar")
+    // The slow calls are suspend functions; the generated code awaits them with coroutines.
+    implementation("org.jetbrains.kotlinx:kotlinx-coroutines-core:1.10.2")
 
     testImplementation("junit:junit:4.13.2")
     // The plain jar (not the aar) for JVM unit tests on the build machine.

@@ -4,7 +4,9 @@
 // implementation of PlatformKeyStore.
 //
 // App teams: run `scripts/build-release.sh ios` to produce HarbourFFI.xcframework beside this
-// file and the generated Swift in Sources/Harbour, then add this folder as a local package.
+// file and the generated Swift in Sources/HarbourCore, then add this folder as a local package.
+// The module is `HarbourCore`, so that it never shares a name with its main class, `Harbour`
+// (Swift cannot then tell `Harbour.Harbour` from a member of the class).
 // On Linux (CI), set HARBOUR_LIB_DIR to the folder holding libharbour_ffi.so instead: the C
 // module in Sources/harbourFFI then links it directly.
 
@@ -15,19 +17,19 @@ let linuxLibDir = ProcessInfo.processInfo.environment["HARBOUR_LIB_DIR"]
 
 var targets: [Target] = [
     .target(
-        name: "Harbour",
+        name: "HarbourCore",
         dependencies: ["harbourFFI"],
-        path: "Sources/Harbour",
+        path: "Sources/HarbourCore",
         linkerSettings: linuxLibDir.map { [.unsafeFlags(["-L", $0])] } ?? []
     ),
     .target(
         name: "HarbourKeychain",
-        dependencies: ["Harbour"],
+        dependencies: ["HarbourCore"],
         path: "Sources/HarbourKeychain"
     ),
     .testTarget(
         name: "HarbourTests",
-        dependencies: ["Harbour", "HarbourKeychain"],
+        dependencies: ["HarbourCore", "HarbourKeychain"],
         path: "Tests/HarbourTests"
     ),
 ]
@@ -43,7 +45,7 @@ let package = Package(
     name: "Harbour",
     platforms: [.iOS(.v15), .macOS(.v12)],
     products: [
-        .library(name: "Harbour", targets: ["Harbour", "HarbourKeychain"]),
+        .library(name: "Harbour", targets: ["HarbourCore", "HarbourKeychain"]),
     ],
     targets: targets
 )

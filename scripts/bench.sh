@@ -48,8 +48,8 @@ fi
 say "bindings and the Kotlin and Python callers"
 gen="$out/generated"
 generate_bindings "$symbols" "$gen"
-"$KOTLIN_HOME/bin/kotlinc" -nowarn -cp /usr/share/java/jna.jar \
-    "$gen"/org/harbour/core/*.kt bench/ffi/Bench.kt -d "$out/bench-kotlin.jar"
+"$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JVM_CP" \
+    "$gen"/org/harbour/core/*.kt "$JVM_SHIM"/*.kt bench/ffi/Bench.kt -d "$out/bench-kotlin.jar"
 libdir="$(dirname "$lib")"
 pydir="$out/python"
 rm -rf "$pydir"; mkdir -p "$pydir"
@@ -57,7 +57,7 @@ cp "$gen/harbour.py" "$pydir/"
 cp "$lib" "$pydir/libharbour_ffi.so"
 
 export HARBOUR_BENCH_SQLCIPHER="$sqlcipher"
-export HARBOUR_BENCH_KOTLIN="java -Djna.library.path=$libdir -cp $out/bench-kotlin.jar:/usr/share/java/jna.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar org.harbour.bench.BenchKt"
+export HARBOUR_BENCH_KOTLIN="java -Djna.library.path=$libdir -cp $out/bench-kotlin.jar:$JVM_CP:$KOTLIN_HOME/lib/kotlin-stdlib.jar org.harbour.bench.BenchKt"
 export HARBOUR_BENCH_PYTHON="env PYTHONPATH=$pydir python3 $ROOT/bench/ffi/bench.py"
 export HARBOUR_BENCH_CDYLIB="$lib"
 export HARBOUR_BENCH_CDYLIB_SYMBOLS="$symbols"

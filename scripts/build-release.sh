@@ -2,7 +2,7 @@
 # Builds Harbour's native libraries for release, for app teams.
 #
 #   scripts/build-release.sh android   per-ABI libharbour_ffi.so into android/src/main/jniLibs/
-#   scripts/build-release.sh ios       ios/HarbourFFI.xcframework + ios/Sources/Harbour/Harbour.swift
+#   scripts/build-release.sh ios       ios/HarbourFFI.xcframework + ios/Sources/HarbourCore/HarbourCore.swift
 #   scripts/build-release.sh host      the stripped release .so for this machine (size check)
 #
 # Needs, for android: the Android NDK (ANDROID_NDK_HOME) and cargo-ndk; for ios: macOS with
@@ -57,8 +57,8 @@ ios)
         -library target/aarch64-apple-ios/release/libharbour_ffi.a -headers "$gen/headers" \
         -library target/ios-sim/libharbour_ffi.a -headers "$gen/headers" \
         -output ios/HarbourFFI.xcframework
-    mkdir -p ios/Sources/Harbour
-    cp "$gen/Harbour.swift" ios/Sources/Harbour/Harbour.swift
+    mkdir -p ios/Sources/HarbourCore
+    cp "$gen/HarbourCore.swift" ios/Sources/HarbourCore/HarbourCore.swift
     ;;
 host)
     cargo build -q -p harbour-ffi --release --locked

@@ -28,9 +28,15 @@ ensure_cargo_deny() {
     fi
 }
 
-# The Kotlin compiler from the npm registry (the JVM and JNA from Debian), into build/tools.
+# The Kotlin compiler from the npm registry (the JVM, JNA and kotlinx-coroutines from Debian),
+# into build/tools. Sets JVM_CP, what the generated Kotlin compiles and runs against: Debian's
+# coroutines are old (1.0.1) and lack one annotation the generated code imports, so a test-only
+# shim (scripts/jvm-shim) is compiled alongside; apps use a current coroutines release.
 ensure_kotlinc() {
-    need_debs default-jre-headless libjna-java
+    need_debs default-jre-headless libjna-java libkotlinx-coroutines-java libkotlinx-atomicfu-java
+    local j=/usr/share/java
+    JVM_CP=$j/jna.jar:$j/kotlinx-coroutines-core.jar:$j/kotlinx-coroutines-core-common.jar:$j/atomicfu.jar
+    JVM_SHIM="$ROOT/scripts/jvm-shim"
     if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
         say "installing kotlin-compiler $KOTLIN_VERSION from npm"
         mkdir -p "$BUILD/tools/kotlin"

@@ -32,8 +32,8 @@ run_kotlin() {
     say "Kotlin: compiling the generated bindings and android/src/test"
     local out="$BUILD/kotlin-tests"
     rm -rf "$out"; mkdir -p "$out"
-    local cp=/usr/share/java/jna.jar:/usr/share/java/junit4.jar
-    "$kc/bin/kotlinc" -nowarn -cp "$cp" "$GEN"/org/harbour/core/*.kt \
+    local cp=$JVM_CP:/usr/share/java/junit4.jar
+    "$kc/bin/kotlinc" -nowarn -cp "$cp" "$GEN"/org/harbour/core/*.kt "$JVM_SHIM"/*.kt \
         android/src/test/kotlin/org/harbour/core/*.kt -d "$out/tests.jar"
     say "Kotlin: running JUnit on the JVM"
     java -Djna.library.path="$LIB_DIR" \
@@ -70,9 +70,8 @@ run_swift() {
     # Keep .build between runs on this machine; replace everything else.
     find "$pkg" -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} +
     cp -r ios/Package.swift ios/Sources ios/Tests "$pkg/"
-    # Sources/Harbour holds only the generated file, so a fresh clone has no such folder.
-    mkdir -p "$pkg/Sources/Harbour"
-    cp "$GEN/Harbour.swift" "$pkg/Sources/Harbour/Harbour.swift"
+    # Sources/HarbourCore holds the generated file beside the hand-written ones.
+    cp "$GEN/HarbourCore.swift" "$pkg/Sources/HarbourCore/HarbourCore.swift"
     mkdir -p "$pkg/Sources/harbourFFI/include"
     cp "$GEN/harbourFFI.h" "$pkg/Sources/harbourFFI/include/harbourFFI.h"
     # uniffi's own module map names Darwin modules; on Linux link the library directly.
@@ -86,7 +85,8 @@ run_swift() {
     mount -t tmpfs tmpfs "$SWIFT_ROOT/tmp"; MOUNTED+=("$SWIFT_ROOT/tmp")
     say "Swift: swift test (XCTest) in the trixie root"
     local log="$BUILD/swift-test.log" rc=0
-    chroot "$SWIFT_ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root RUST_BACKTRACE=0 \
+    # A bound, so a test that hangs fails the run instead of holding CI to its limit.
+    timeout 900 chroot "$SWIFT_ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root RUST_BACKTRACE=0 \
         HARBOUR_LIB_DIR=/harbour/lib LD_LIBRARY_PATH=/harbour/lib \
         bash -c 'cd /harbour/ios && swift test' >"$log" 2>&1 || rc=$?
     # Drop the compiler's progress lines; keep results and any error.

@@ -1,6 +1,7 @@
 """harbour-bench's Python caller: the cost of crossing the FFI from CPython (ctypes, as the
 generated Python uses). Prints one line of JSON; run by scripts/bench.sh."""
 
+import asyncio
 import json
 import sys
 import tempfile
@@ -35,18 +36,18 @@ class PassThroughKeyStore(harbour.PlatformKeyStore):
         self.aliases.discard(alias)
 
 
-def main():
+async def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     with tempfile.TemporaryDirectory() as d:
         config = harbour.HarbourConfig(
             data_dir=d, locale="en-GB", kdf=harbour.KdfSetting.TESTING_ONLY()
         )
         h = harbour.Harbour.open(config, PassThroughKeyStore())
-        h.create_vault(b"482915")
+        await h.create_vault(b"482915")
         for i in range(1000):
             h.add_note(note_text(i), [])
         for _ in range(3):
-            h.list_notes().notes
+            await h.list_notes()
         calls = 20_000
         start = time.perf_counter_ns()
         for _ in range(calls):
@@ -55,11 +56,11 @@ def main():
         lists = []
         for _ in range(runs):
             t = time.perf_counter_ns()
-            assert len(h.list_notes().notes) == 1000
+            assert len((await h.list_notes()).notes) == 1000
             lists.append((time.perf_counter_ns() - t) / 1e6)
         h.lock()
     print(json.dumps({"trivial_ns": trivial_ns, "list_ms": lists}))
 
 
 if __name__ == "__main__":
-    main()
+    asyncio.run(main())

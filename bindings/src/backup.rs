@@ -8,43 +8,44 @@ use harbour_core as core;
 use harbour_core::EraseReport as CoreEraseReport;
 use harbour_core::Secret;
 
+use std::sync::Arc;
+
 use crate::error::Result;
 use crate::harbour::Harbour;
+use crate::types::count;
 
 /// What a restore brought back, for a "your plan and 12 notes are back" message.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RestoreSummary {
-    pub notes: u32,
-    pub plan_items: u32,
-    pub plan_versions: u32,
+    pub notes: i32,
+    pub plan_items: i32,
+    pub plan_versions: i32,
 }
 
 impl From<core::RestoreSummary> for RestoreSummary {
     fn from(s: core::RestoreSummary) -> Self {
-        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
         RestoreSummary {
-            notes: n(s.notes),
-            plan_items: n(s.plan_items),
-            plan_versions: n(s.plan_versions),
+            notes: count(s.notes),
+            plan_items: count(s.plan_items),
+            plan_versions: count(s.plan_versions),
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EraseReport {
-    pub platform_keys_deleted: u32,
+    pub platform_keys_deleted: i32,
     /// Keys the platform refused to delete. They protect nothing once the files are gone.
-    pub platform_keys_failed: u32,
-    pub files_deleted: u32,
+    pub platform_keys_failed: i32,
+    pub files_deleted: i32,
 }
 
 impl From<CoreEraseReport> for EraseReport {
     fn from(r: CoreEraseReport) -> Self {
-        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
         EraseReport {
-            platform_keys_deleted: n(r.platform_keys_deleted),
-            platform_keys_failed: n(r.platform_keys_failed),
-            files_deleted: n(r.files_deleted),
+            platform_keys_deleted: count(r.platform_keys_deleted),
+            platform_keys_failed: count(r.platform_keys_failed),
+            files_deleted: count(r.files_deleted),
         }
     }
 }
@@ -66,50 +67,71 @@ pub fn check_backup_passphrase(passphrase: Vec<u8>) -> Result<()> {
 
 #[uniffi::export]
 impl Harbour {
-    /// Enter the secret again before an export (needed in the five minutes before it).
-    pub fn reauthenticate(&self, secret: Vec<u8>) -> Result<()> {
-        Ok(self.core().reauthenticate(Secret::new(secret))?)
+    /// Enter the secret again before an export (needed in the five minutes before it). Runs
+    /// the key derivation.
+    pub async fn reauthenticate(self: Arc<Self>, secret: Vec<u8>) -> Result<()> {
+        let secret = Secret::new(secret);
+        self.off_thread(move |core, _| Ok(core.reauthenticate(secret)?))
+            .await
     }
 
     /// The whole vault (notes, plan with history) as an age file protected by `passphrase`.
     /// Opens with the standard `age` tool. Slow by design (about a second: scrypt).
-    pub fn export_backup(&self, passphrase: Vec<u8>) -> Result<Vec<u8>> {
-        Ok(self.core().export_backup(&Secret::new(passphrase))?)
+    pub async fn export_backup(self: Arc<Self>, passphrase: Vec<u8>) -> Result<Vec<u8>> {
+        let passphrase = Secret::new(passphrase);
+        self.off_thread(move |core, _| Ok(core.export_backup(&passphrase)?))
+            .await
     }
 
-    /// As `export_backup`, written to `path` readable by the owner only, whole or not at all.
-    pub fn export_backup_to_file(&self, path: String, passphrase: Vec<u8>) -> Result<()> {
-        Ok(self
-            .core()
-            .export_backup_to_file(path.as_ref(), &Secret::new(passphrase))?)
+    /// As `exportBackup`, written to `path` readable by the owner only, whole or not at all.
+    pub async fn export_backup_to_file(
+        self: Arc<Self>,
+        path: String,
+        passphrase: Vec<u8>,
+    ) -> Result<()> {
+        let passphrase = Secret::new(passphrase);
+        self.off_thread(move |core, _| Ok(core.export_backup_to_file(path.as_ref(), &passphrase)?))
+            .await
     }
 
     /// Restores into an unlocked vault with nothing in it yet (e.g. just created on a new
-    /// phone). All or nothing: any failure leaves the vault exactly as it was.
-    pub fn restore_backup(&self, backup: Vec<u8>, passphrase: Vec<u8>) -> Result<RestoreSummary> {
-        Ok(self
-            .core()
-            .restore_backup(&backup, &Secret::new(passphrase))?
-            .into())
+    /// phone). All or nothing: any failure, or cancelling, leaves the vault as it was or
+    /// wholly restored.
+    pub async fn restore_backup(
+        self: Arc<Self>,
+        backup: Vec<u8>,
+        passphrase: Vec<u8>,
+    ) -> Result<RestoreSummary> {
+        let passphrase = Secret::new(passphrase);
+        self.off_thread(move |core, _| Ok(core.restore_backup(&backup, &passphrase)?.into()))
+            .await
     }
 
-    /// As `restore_backup`, from a file whose size is checked before it is read.
-    pub fn restore_backup_file(&self, path: String, passphrase: Vec<u8>) -> Result<RestoreSummary> {
-        Ok(self
-            .core()
-            .restore_backup_file(path.as_ref(), &Secret::new(passphrase))?
-            .into())
+    /// As `restoreBackup`, from a file whose size is checked before it is read.
+    pub async fn restore_backup_file(
+        self: Arc<Self>,
+        path: String,
+        passphrase: Vec<u8>,
+    ) -> Result<RestoreSummary> {
+        let passphrase = Secret::new(passphrase);
+        self.off_thread(move |core, _| {
+            Ok(core.restore_backup_file(path.as_ref(), &passphrase)?.into())
+        })
+        .await
     }
 
     /// A new data key, everything re-encrypted under it, the old platform keys deleted. Call
     /// after deleting notes so their words cannot be recovered. Needs the secret again.
-    pub fn rotate_data_key(&self, secret: Vec<u8>) -> Result<()> {
-        Ok(self.core().rotate_data_key(Secret::new(secret))?)
+    pub async fn rotate_data_key(self: Arc<Self>, secret: Vec<u8>) -> Result<()> {
+        let secret = Secret::new(secret);
+        self.off_thread(move |core, _| Ok(core.rotate_data_key(secret)?))
+            .await
     }
 
     /// Deletes every platform key and every file of the vault. Help now and the library keep
     /// working. Needs no secret (a forgotten PIN must not trap anyone), so confirm in the UI.
-    pub fn erase_everything(&self) -> Result<EraseReport> {
-        Ok(self.core().erase_everything()?.into())
+    pub async fn erase_everything(self: Arc<Self>) -> Result<EraseReport> {
+        self.off_thread(|core, _| Ok(core.erase_everything()?.into()))
+            .await
     }
 }

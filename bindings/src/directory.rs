@@ -1,16 +1,20 @@
 //! Help now across the FFI: records mirroring the core's directory types.
 
+use std::sync::Arc;
+use std::time::SystemTime;
+
 use harbour_core as core;
 
 use crate::error::Result;
 use crate::harbour::Harbour;
+use crate::types::{count, invalid, time, timestamp};
 
 // The core's own enums, declared again below for uniffi with #[uniffi::remote(Enum)],
 // variant for variant: if the core's enum changes, this file stops compiling rather than
 // drifting.
 pub type ChannelKind = core::ChannelKind;
 
-pub type Topic = core::Topic;
+pub type HelpTopic = core::Topic;
 
 pub type ServiceKind = core::ServiceKind;
 
@@ -27,7 +31,7 @@ pub enum ChannelKind {
 }
 
 #[uniffi::remote(Enum)]
-pub enum Topic {
+pub enum HelpTopic {
     SelfHarm,
     SuicidalThoughts,
     Crisis,
@@ -68,13 +72,13 @@ pub enum OpenKind {
 /// What to ask. Leave fields empty for "any".
 #[derive(Debug, Clone, Default, uniffi::Record)]
 pub struct HelpQuery {
-    /// Milliseconds since the Unix epoch; `None` for now.
-    pub at_ms: Option<i64>,
-    pub age: Option<u8>,
+    /// What is open at this moment; `null` / `nil` for now.
+    pub at: Option<SystemTime>,
+    pub age: Option<i32>,
     /// A council name, an ONS GSS code, or a postcode district.
     pub area: Option<String>,
     pub channels: Vec<ChannelKind>,
-    pub topics: Vec<Topic>,
+    pub topics: Vec<HelpTopic>,
     /// Include professionals' lines (and parents' lines, which workers signpost).
     pub for_professionals: bool,
     /// Include lines for parents and carers, left out of a young person's list otherwise.
@@ -96,9 +100,9 @@ pub struct HelpOption {
     /// `tel:`, `sms:`, `mailto:` or `https:` link.
     pub uri: Option<String>,
     pub open: OpenKind,
-    /// When it closes (if open) or next opens (if closed), in ms since the epoch.
-    pub closes_at_ms: Option<i64>,
-    pub opens_at_ms: Option<i64>,
+    /// When it closes (if open) or next opens (if closed).
+    pub closes_at: Option<SystemTime>,
+    pub opens_at: Option<SystemTime>,
     pub open_text: String,
     pub live: bool,
     pub response_text: String,
@@ -129,7 +133,7 @@ pub struct AreaSummary {
     pub code: String,
     pub name: String,
     pub code_verified: bool,
-    pub local_services: u32,
+    pub local_services: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -153,9 +157,9 @@ pub struct ServiceDetail {
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PackInfo {
-    pub data_version: u64,
-    pub built_at_ms: i64,
-    pub expires_at_ms: i64,
+    pub data_version: i64,
+    pub built_at: SystemTime,
+    pub expires_at: SystemTime,
     pub expired: bool,
     /// Installed after release (false: the pack compiled into the library).
     pub installed: bool,
@@ -164,8 +168,8 @@ pub struct PackInfo {
     pub development_key: bool,
 }
 
-fn ms(z: &jiff::Zoned) -> i64 {
-    z.timestamp().as_millisecond()
+fn ms(z: &jiff::Zoned) -> SystemTime {
+    time(z.timestamp())
 }
 
 impl From<core::HelpOption> for HelpOption {
@@ -193,8 +197,8 @@ impl From<core::HelpOption> for HelpOption {
             how: o.how,
             uri: o.uri,
             open,
-            closes_at_ms: closes,
-            opens_at_ms: opens,
+            closes_at: closes,
+            opens_at: opens,
             open_text: o.open_text,
             live: o.response == core::Response::Live,
             response_text: o.response_text,
@@ -232,9 +236,9 @@ impl From<core::HelpNow> for HelpNow {
 impl From<core::PackInfo> for PackInfo {
     fn from(i: core::PackInfo) -> Self {
         PackInfo {
-            data_version: i.data_version,
-            built_at_ms: i.built_at.as_millisecond(),
-            expires_at_ms: i.expires_at.as_millisecond(),
+            data_version: i64::try_from(i.data_version).unwrap_or(i64::MAX),
+            built_at: time(i.built_at),
+            expires_at: time(i.expires_at),
             expired: i.expired,
             installed: i.source == core::PackSource::Installed,
             signed_by: i.signed_by,
@@ -243,13 +247,14 @@ impl From<core::PackInfo> for PackInfo {
     }
 }
 
-fn timestamp(ms: Option<i64>) -> Result<Option<jiff::Timestamp>> {
-    ms.map(|m| {
-        jiff::Timestamp::from_millisecond(m).map_err(|_| crate::HarbourError::InvalidInput {
-            reason: "the time is out of range".to_owned(),
-        })
-    })
-    .transpose()
+fn at(t: Option<SystemTime>) -> Result<Option<jiff::Timestamp>> {
+    t.map(timestamp).transpose()
+}
+
+/// An age from the app: a person's age in years, or refused.
+pub(crate) fn age(age: Option<i32>) -> Result<Option<u8>> {
+    age.map(|a| u8::try_from(a).map_err(|_| invalid("the age is out of range")))
+        .transpose()
 }
 
 #[uniffi::export]
@@ -257,8 +262,8 @@ impl Harbour {
     /// Who can help right now. Needs no unlock and no network; never empty.
     pub fn help_now(&self, query: HelpQuery) -> Result<HelpNow> {
         let q = core::HelpQuery {
-            at: timestamp(query.at_ms)?,
-            age: query.age,
+            at: at(query.at)?,
+            age: age(query.age)?,
             area: query.area,
             channels: query.channels.into_iter().collect(),
             topics: query.topics.into_iter().collect(),
@@ -277,13 +282,13 @@ impl Harbour {
                 code: a.code,
                 name: a.name,
                 code_verified: a.code_verified,
-                local_services: u32::try_from(a.local_services).unwrap_or(u32::MAX),
+                local_services: count(a.local_services),
             })
             .collect())
     }
 
-    pub fn service(&self, id: String, at_ms: Option<i64>) -> Result<ServiceDetail> {
-        let d = self.core().service(&id, timestamp(at_ms)?)?;
+    pub fn service(&self, id: String, at: Option<SystemTime>) -> Result<ServiceDetail> {
+        let d = self.core().service(&id, self::at(at)?)?;
         let s = d.service;
         Ok(ServiceDetail {
             active: s.is_offered(),
@@ -309,10 +314,13 @@ impl Harbour {
 
     /// Installs a newer directory pack (the pack bytes and its minisign signature). Older,
     /// expired or badly signed packs are refused and the one in use stays.
-    pub fn install_directory_pack(&self, pack: Vec<u8>, signature: Vec<u8>) -> Result<PackInfo> {
-        Ok(self
-            .core()
-            .install_directory_pack(&pack, &signature)?
-            .into())
+    /// Checks the signature and every entry before anything changes.
+    pub async fn install_directory_pack(
+        self: Arc<Self>,
+        pack: Vec<u8>,
+        signature: Vec<u8>,
+    ) -> Result<PackInfo> {
+        self.off_thread(move |core, _| Ok(core.install_directory_pack(&pack, &signature)?.into()))
+            .await
     }
 }

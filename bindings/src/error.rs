@@ -3,6 +3,8 @@
 //! Messages never contain user content, keys or secrets: the core's errors carry none, and
 //! nothing is added here.
 
+use std::time::Duration;
+
 use harbour_core::Error as CoreError;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -15,11 +17,11 @@ pub enum HarbourError {
     Locked,
     #[error("the secret is not right")]
     WrongSecret {
-        /// Seconds until the next try is accepted, when a delay has started.
-        retry_after_seconds: Option<u64>,
+        /// How long until the next try is accepted, when a delay has started.
+        retry_after: Option<Duration>,
     },
-    #[error("too many tries; try again in {retry_after_seconds} s")]
-    LockedOut { retry_after_seconds: u64 },
+    #[error("too many tries; the next one is accepted after a pause")]
+    LockedOut { retry_after: Duration },
     #[error("the secret does not meet the rules: {reason}")]
     WeakSecret { reason: String },
     #[error("stored data was changed or damaged and cannot be trusted")]
@@ -27,7 +29,7 @@ pub enum HarbourError {
     #[error("the database file is damaged")]
     Corrupt,
     #[error("the data was written by a newer version of Harbour")]
-    NewerFormat { found: u32, supported: u32 },
+    NewerFormat { found: i32, supported: i32 },
     #[error("the device key for this data is missing")]
     DeviceKeyMissing,
     #[error("the platform key store is unavailable right now")]
@@ -96,11 +98,6 @@ impl From<harbour_core::AgeError> for BackupProblem {
     }
 }
 
-fn secs(d: std::time::Duration) -> u64 {
-    // Round up: "0 s" would invite a retry that is still refused.
-    d.as_millis().div_ceil(1000) as u64
-}
-
 impl From<CoreError> for HarbourError {
     fn from(e: CoreError) -> Self {
         use harbour_core::KeyStoreError as K;
@@ -108,18 +105,17 @@ impl From<CoreError> for HarbourError {
             CoreError::NoVault => Self::NoVault,
             CoreError::VaultExists => Self::VaultExists,
             CoreError::Locked => Self::Locked,
-            CoreError::WrongSecret { retry_after } => Self::WrongSecret {
-                retry_after_seconds: retry_after.map(secs),
-            },
-            CoreError::LockedOut { retry_after } => Self::LockedOut {
-                retry_after_seconds: secs(retry_after),
-            },
+            CoreError::WrongSecret { retry_after } => Self::WrongSecret { retry_after },
+            CoreError::LockedOut { retry_after } => Self::LockedOut { retry_after },
             CoreError::WeakSecret(reason) => Self::WeakSecret {
                 reason: reason.to_owned(),
             },
             CoreError::Tampered => Self::Tampered,
             CoreError::Corrupt => Self::Corrupt,
-            CoreError::NewerFormat { found, supported } => Self::NewerFormat { found, supported },
+            CoreError::NewerFormat { found, supported } => Self::NewerFormat {
+                found: i32::try_from(found).unwrap_or(i32::MAX),
+                supported: i32::try_from(supported).unwrap_or(i32::MAX),
+            },
             CoreError::DeviceKeyMissing => Self::DeviceKeyMissing,
             CoreError::KeyStore(K::Unavailable) => Self::KeyStoreUnavailable,
             CoreError::KeyStore(K::NotFound | K::Rejected | K::Failed) => Self::KeyStoreFailed,

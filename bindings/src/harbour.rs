@@ -4,12 +4,18 @@ use std::sync::Arc;
 
 use harbour_core::{Config, Secret, UserText};
 
+use crate::background::{self, Cancelled};
 use crate::error::Result;
 use crate::keystore::{ForeignKeyStore, PlatformKeyStore};
-use crate::types::{HarbourConfig, KdfInfo, Note, NoteList, VaultState};
+use crate::types::{CopingNote, CopingNoteList, HarbourConfig, KdfInfo, VaultState};
 
-/// One per app process. Thread-safe; every call is synchronous, so call from a background
-/// thread (calls that unlock run the password KDF, about 0.75 s by design).
+/// One per app process, shared by every thread (and by a widget in the same process).
+///
+/// Threading: calls marked `suspend` in Kotlin and `async` in Swift do slow work (a key
+/// derivation, a backup, a long list) on a thread of their own; await them from anywhere.
+/// `isUnlocked()`, `lock()`, `vaultState()` and the quick-access reads never wait for
+/// another call and are safe on the main thread. Every other call is short but touches the
+/// disk: make it from a background dispatcher or a detached task.
 #[derive(uniffi::Object)]
 pub struct Harbour {
     core: harbour_core::Harbour,
@@ -19,13 +25,21 @@ fn texts(v: Vec<String>) -> Vec<UserText> {
     v.into_iter().map(UserText::new).collect()
 }
 
-fn notes(v: Vec<harbour_core::Note>) -> Vec<Note> {
-    v.into_iter().map(Note::from).collect()
+fn notes(v: Vec<harbour_core::Note>) -> Vec<CopingNote> {
+    v.into_iter().map(CopingNote::from).collect()
 }
 
 impl Harbour {
     pub(crate) fn core(&self) -> &harbour_core::Harbour {
         &self.core
+    }
+
+    /// Runs `work` on this object from a thread of its own (see [`background`]).
+    pub(crate) async fn off_thread<T: Send + 'static>(
+        self: Arc<Self>,
+        work: impl FnOnce(&harbour_core::Harbour, Cancelled) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        background::run(move |cancelled| work(&self.core, cancelled)).await
     }
 }
 
@@ -37,7 +51,7 @@ impl Harbour {
     pub fn open(config: HarbourConfig, keystore: Arc<dyn PlatformKeyStore>) -> Result<Arc<Self>> {
         let mut core_config = Config::new(config.data_dir);
         core_config.locale = config.locale;
-        core_config.kdf = config.kdf.to_core();
+        core_config.kdf = config.kdf.to_core()?;
         // The fast, weak test profile only exists in builds made for the test suites.
         if cfg!(not(feature = "testing")) && core_config.kdf == harbour_core::KdfProfile::Testing {
             return Err(crate::HarbourError::InvalidInput {
@@ -50,20 +64,33 @@ impl Harbour {
 
     // --- Vault ---
 
+    /// Safe on the main thread: never waits for another call.
     pub fn vault_state(&self) -> Result<VaultState> {
         Ok(self.core.vault_state()?.into())
     }
 
     /// Creates the vault with a PIN (6+ digits) or passphrase (8+ characters), and leaves it
-    /// unlocked. The secret bytes are wiped once used.
-    pub fn create_vault(&self, secret: Vec<u8>) -> Result<()> {
-        Ok(self.core.create_vault(Secret::new(secret))?)
+    /// unlocked. The secret bytes are wiped once used. Runs the key derivation.
+    pub async fn create_vault(self: Arc<Self>, secret: Vec<u8>) -> Result<()> {
+        let secret = Secret::new(secret);
+        self.off_thread(move |core, _| Ok(core.create_vault(secret)?))
+            .await
     }
 
-    /// Runs the key derivation (about 0.75 s): call from a background thread. Throws `Locked`
-    /// if `lock()` was called while it ran: the lock wins, and the vault stays locked.
-    pub fn unlock(&self, secret: Vec<u8>) -> Result<()> {
-        Ok(self.core.unlock(Secret::new(secret))?)
+    /// Runs the key derivation (about 0.75 s). Throws `Locked` if `lock()` was called while
+    /// it ran: the lock wins, and the vault stays locked. Cancelling the call leaves the vault
+    /// locked too, even if the secret was right.
+    pub async fn unlock(self: Arc<Self>, secret: Vec<u8>) -> Result<()> {
+        let secret = Secret::new(secret);
+        self.off_thread(move |core, cancelled| {
+            core.unlock(secret)?;
+            if cancelled.is_set() {
+                // Nobody is waiting to show the unlocked vault: do not leave it open.
+                core.lock()?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Wipes every key at once. Call when the app goes to the background. Safe on the main
@@ -77,10 +104,16 @@ impl Harbour {
         self.core.is_unlocked()
     }
 
-    pub fn change_secret(&self, current: Vec<u8>, new_secret: Vec<u8>) -> Result<()> {
-        Ok(self
-            .core
-            .change_secret(Secret::new(current), Secret::new(new_secret))?)
+    /// Checks `current`, then seals the vault's key under `newSecret`. Runs the key
+    /// derivation twice.
+    pub async fn change_secret(
+        self: Arc<Self>,
+        current: Vec<u8>,
+        new_secret: Vec<u8>,
+    ) -> Result<()> {
+        let (current, new_secret) = (Secret::new(current), Secret::new(new_secret));
+        self.off_thread(move |core, _| Ok(core.change_secret(current, new_secret)?))
+            .await
     }
 
     pub fn kdf_info(&self) -> Result<KdfInfo> {
@@ -89,47 +122,50 @@ impl Harbour {
 
     // --- Coping notes (need the vault unlocked) ---
 
-    pub fn add_note(&self, text: String, tags: Vec<String>) -> Result<Note> {
+    pub fn add_note(&self, text: String, tags: Vec<String>) -> Result<CopingNote> {
         Ok(self.core.add_note(UserText::new(text), texts(tags))?.into())
     }
 
-    pub fn edit_note(&self, id: String, text: String) -> Result<Note> {
+    pub fn edit_note(&self, id: String, text: String) -> Result<CopingNote> {
         Ok(self.core.edit_note(&id, UserText::new(text))?.into())
     }
 
-    pub fn set_note_tags(&self, id: String, tags: Vec<String>) -> Result<Note> {
+    pub fn set_note_tags(&self, id: String, tags: Vec<String>) -> Result<CopingNote> {
         Ok(self.core.set_note_tags(&id, texts(tags))?.into())
     }
 
-    pub fn set_note_pinned(&self, id: String, pinned: bool) -> Result<Note> {
+    pub fn set_note_pinned(&self, id: String, pinned: bool) -> Result<CopingNote> {
         Ok(self.core.set_note_pinned(&id, pinned)?.into())
     }
 
     /// Quick-access notes are readable without the PIN (e.g. reasons for living).
-    pub fn set_note_quick_access(&self, id: String, quick_access: bool) -> Result<Note> {
+    pub fn set_note_quick_access(&self, id: String, quick_access: bool) -> Result<CopingNote> {
         Ok(self.core.set_note_quick_access(&id, quick_access)?.into())
     }
 
-    pub fn note(&self, id: String) -> Result<Note> {
+    pub fn note(&self, id: String) -> Result<CopingNote> {
         Ok(self.core.note(&id)?.into())
     }
 
     /// Pinned first, then newest first, with a count of notes that could not be read.
-    pub fn list_notes(&self) -> Result<NoteList> {
-        Ok(self.core.list_notes()?.into())
+    pub async fn list_notes(self: Arc<Self>) -> Result<CopingNoteList> {
+        self.off_thread(|core, _| Ok(core.list_notes()?.into()))
+            .await
     }
 
     /// Notes containing every word, ignoring case and accents.
-    pub fn search_notes(&self, query: String) -> Result<NoteList> {
-        Ok(self.core.search_notes(&query)?.into())
+    pub async fn search_notes(self: Arc<Self>, query: String) -> Result<CopingNoteList> {
+        self.off_thread(move |core, _| Ok(core.search_notes(&query)?.into()))
+            .await
     }
 
     pub fn delete_note(&self, id: String) -> Result<()> {
         Ok(self.core.delete_note(&id)?)
     }
 
-    /// Notes marked quick access. Needs no secret.
-    pub fn quick_access_notes(&self) -> Result<Vec<Note>> {
+    /// Notes marked quick access. Needs no secret; safe on the main thread (a lock screen or
+    /// widget): never waits for another call.
+    pub fn quick_access_notes(&self) -> Result<Vec<CopingNote>> {
         Ok(notes(self.core.quick_access_notes()?))
     }
 }

@@ -3,11 +3,12 @@
 //! Nothing here decides anything. Each call converts its arguments, calls the core, and
 //! converts the result; every core error becomes a [`HarbourError`] in one place
 //! ([`error`]). Secrets arrive as bytes (`ByteArray` / `Data`) and are moved into wiping
-//! buffers at once. All calls are synchronous and every object is `Send + Sync`: apps call from
-//! a background thread.
+//! buffers at once. Slow calls are `async` (Kotlin `suspend`, Swift `async`) and run on a thread
+//! of their own ([`background`]); every object is `Send + Sync`.
 
 uniffi::setup_scaffolding!("harbour");
 
+mod background;
 mod backup;
 mod directory;
 mod error;

@@ -1,8 +1,10 @@
 //! The first-aid library across the FFI.
 
+use std::sync::Arc;
+
 use harbour_core as core;
 
-use crate::directory::PackInfo;
+use crate::directory::{PackInfo, age};
 use crate::error::Result;
 use crate::harbour::Harbour;
 
@@ -64,7 +66,7 @@ pub enum BlockKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum SpanKind {
+pub enum TextSpanKind {
     Text,
     Emphasis,
     Strong,
@@ -73,8 +75,8 @@ pub enum SpanKind {
 
 /// A run of text in a card body.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Span {
-    pub kind: SpanKind,
+pub struct TextSpan {
+    pub kind: TextSpanKind,
     pub text: String,
     pub url: Option<String>,
 }
@@ -83,7 +85,7 @@ pub struct Span {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct BodyBlock {
     pub kind: BlockKind,
-    pub items: Vec<Vec<Span>>,
+    pub items: Vec<Vec<TextSpan>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -99,7 +101,7 @@ pub struct CardSource {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Card {
+pub struct FirstAidCard {
     pub id: String,
     pub kind: CardKind,
     pub topic: String,
@@ -132,7 +134,7 @@ pub struct CardFilter {
 pub struct TriageQuestion {
     pub id: String,
     /// 1 for the first question.
-    pub number: u32,
+    pub number: i32,
     pub text: String,
     pub help: Option<String>,
     pub red_flag: bool,
@@ -169,32 +171,32 @@ pub enum TriageStep {
 fn triage_question(number: usize, q: core::Question) -> TriageQuestion {
     TriageQuestion {
         id: q.id,
-        number: u32::try_from(number).unwrap_or(u32::MAX),
+        number: crate::types::count(number),
         text: q.text,
         help: q.help,
         red_flag: q.red_flag,
     }
 }
 
-fn span(i: core::Inline) -> Span {
+fn span(i: core::Inline) -> TextSpan {
     match i {
-        core::Inline::Text(t) => Span {
-            kind: SpanKind::Text,
+        core::Inline::Text(t) => TextSpan {
+            kind: TextSpanKind::Text,
             text: t,
             url: None,
         },
-        core::Inline::Emphasis(t) => Span {
-            kind: SpanKind::Emphasis,
+        core::Inline::Emphasis(t) => TextSpan {
+            kind: TextSpanKind::Emphasis,
             text: t,
             url: None,
         },
-        core::Inline::Strong(t) => Span {
-            kind: SpanKind::Strong,
+        core::Inline::Strong(t) => TextSpan {
+            kind: TextSpanKind::Strong,
             text: t,
             url: None,
         },
-        core::Inline::Link { text, url } => Span {
-            kind: SpanKind::Link,
+        core::Inline::Link { text, url } => TextSpan {
+            kind: TextSpanKind::Link,
             text,
             url: Some(url),
         },
@@ -225,13 +227,13 @@ fn blocks(parsed: Vec<core::Block>) -> Vec<BodyBlock> {
         .collect()
 }
 
-impl From<core::Card> for Card {
+impl From<core::Card> for FirstAidCard {
     fn from(c: core::Card) -> Self {
         let (reviewed, by) = match &c.clinical_review {
             core::ClinicalReview::Pending => (false, None),
             core::ClinicalReview::Reviewed { by, .. } => (true, Some(by.clone())),
         };
-        Card {
+        FirstAidCard {
             body: blocks(c.blocks),
             id: c.id,
             kind: c.kind,
@@ -272,23 +274,28 @@ impl From<core::Card> for Card {
 #[uniffi::export]
 impl Harbour {
     /// Library cards matching the filter. Needs no unlock.
-    pub fn cards(&self, filter: CardFilter) -> Result<Vec<Card>> {
+    pub fn cards(&self, filter: CardFilter) -> Result<Vec<FirstAidCard>> {
         let f = core::CardFilter {
             kind: filter.kind,
             topic: filter.topic,
             audience: filter.audience,
         };
-        Ok(self.core().cards(&f)?.into_iter().map(Card::from).collect())
+        Ok(self
+            .core()
+            .cards(&f)?
+            .into_iter()
+            .map(FirstAidCard::from)
+            .collect())
     }
 
-    pub fn card(&self, id: String) -> Result<Card> {
+    pub fn card(&self, id: String) -> Result<FirstAidCard> {
         Ok(self.core().card(&id)?.into())
     }
 
     /// "Is this an emergency?": the next question after `answers`, or the outcome with help
     /// that fits `age`. The first question is the safety door; "not sure" counts as yes.
-    pub fn triage(&self, answers: Vec<TriageAnswer>, age: Option<u8>) -> Result<TriageStep> {
-        Ok(match self.core().triage(&answers, age)? {
+    pub fn triage(&self, answers: Vec<TriageAnswer>, age: Option<i32>) -> Result<TriageStep> {
+        Ok(match self.core().triage(&answers, self::age(age)?)? {
             harbour_core::TriageStep::Question { number, question } => TriageStep::Question {
                 question: triage_question(number, question),
             },
@@ -313,7 +320,8 @@ impl Harbour {
     }
 
     /// A countable message in the pack's language (CLDR plural rules), e.g. ("minutes", 5).
-    pub fn library_message(&self, key: String, n: u64) -> Result<String> {
+    pub fn library_message(&self, key: String, n: i64) -> Result<String> {
+        let n = crate::types::natural(n, "the number is negative")?;
         Ok(self.core().library_message(&key, n)?)
     }
 
@@ -321,7 +329,13 @@ impl Harbour {
         Ok(self.core().library_info()?.into())
     }
 
-    pub fn install_library_pack(&self, pack: Vec<u8>, signature: Vec<u8>) -> Result<PackInfo> {
-        Ok(self.core().install_library_pack(&pack, &signature)?.into())
+    /// Checks the signature, every card and the triage before anything changes.
+    pub async fn install_library_pack(
+        self: Arc<Self>,
+        pack: Vec<u8>,
+        signature: Vec<u8>,
+    ) -> Result<PackInfo> {
+        self.off_thread(move |core, _| Ok(core.install_library_pack(&pack, &signature)?.into()))
+            .await
     }
 }

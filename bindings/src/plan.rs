@@ -1,11 +1,14 @@
 //! The safety plan, the supported session and sharing, across the FFI.
 
+use std::sync::Arc;
+use std::time::SystemTime;
+
 use harbour_core as core;
 use harbour_core::{Secret, UserText};
 
 use crate::error::Result;
 use crate::harbour::Harbour;
-use crate::types::Note;
+use crate::types::{CopingNote, count, natural, time};
 
 // The core's own enums, declared again below for uniffi with #[uniffi::remote(Enum)],
 // variant for variant: if the core's enum changes, this file stops compiling rather than
@@ -44,22 +47,22 @@ pub struct PlanSection {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Plan {
+pub struct SafetyPlan {
     pub sections: Vec<PlanSection>,
-    pub version: u64,
-    pub last_reviewed_ms: Option<i64>,
-    pub review_interval_days: u32,
+    pub version: i64,
+    pub last_reviewed: Option<SystemTime>,
+    pub review_interval_days: i32,
     /// When a gentle reminder to look again could be offered.
-    pub next_review_ms: Option<i64>,
+    pub next_review: Option<SystemTime>,
     /// Sections that could not be read (a damaged part of the vault): shown empty; offer a
     /// backup. 0 normally.
-    pub unreadable: u32,
+    pub unreadable: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PlanVersionInfo {
-    pub version: u64,
-    pub saved_at_ms: i64,
+    pub version: i64,
+    pub saved_at: SystemTime,
     /// "added to My warning signs": never the user's own words.
     pub change: String,
 }
@@ -67,13 +70,13 @@ pub struct PlanVersionInfo {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct QuickAccess {
     pub sections: Vec<PlanSection>,
-    pub notes: Vec<Note>,
+    pub notes: Vec<CopingNote>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SessionStep {
-    pub index: u32,
-    pub total: u32,
+    pub index: i32,
+    pub total: i32,
     pub section: PlanSectionKind,
     pub title: String,
     pub prompt: String,
@@ -123,23 +126,27 @@ fn section(s: core::PlanSection) -> PlanSection {
     }
 }
 
-impl From<core::Plan> for Plan {
+impl From<core::Plan> for SafetyPlan {
     fn from(p: core::Plan) -> Self {
-        Plan {
+        SafetyPlan {
             sections: p.sections.into_iter().map(section).collect(),
-            version: p.version,
-            last_reviewed_ms: p.last_reviewed.map(|t| t.as_millisecond()),
-            review_interval_days: p.review_interval_days,
-            next_review_ms: p.next_review.map(|t| t.as_millisecond()),
-            unreadable: u32::try_from(p.unreadable).unwrap_or(u32::MAX),
+            version: version(p.version),
+            last_reviewed: p.last_reviewed.map(time),
+            review_interval_days: i32::try_from(p.review_interval_days).unwrap_or(i32::MAX),
+            next_review: p.next_review.map(time),
+            unreadable: count(p.unreadable),
         }
     }
 }
 
+fn version(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
 fn step(s: core::SessionStep) -> SessionStep {
     SessionStep {
-        index: s.index as u32,
-        total: s.total as u32,
+        index: count(s.index),
+        total: count(s.total),
         section: s.section,
         title: s.title.to_owned(),
         prompt: s.prompt,
@@ -159,13 +166,13 @@ fn progress(p: core::SessionProgress) -> SessionProgress {
     }
 }
 
-fn index(i: u32) -> usize {
-    i as usize
+fn index(i: i32) -> Result<usize> {
+    natural(i, "the position is negative")
 }
 
 #[uniffi::export]
 impl Harbour {
-    pub fn plan(&self) -> Result<Plan> {
+    pub fn plan(&self) -> Result<SafetyPlan> {
         Ok(self.core().plan()?.into())
     }
 
@@ -175,7 +182,7 @@ impl Harbour {
         text: String,
         contact: Option<String>,
         service_id: Option<String>,
-    ) -> Result<Plan> {
+    ) -> Result<SafetyPlan> {
         Ok(self
             .core()
             .add_plan_item(
@@ -190,26 +197,31 @@ impl Harbour {
     pub fn edit_plan_item(
         &self,
         section: PlanSectionKind,
-        index: u32,
+        index: i32,
         text: String,
-    ) -> Result<Plan> {
+    ) -> Result<SafetyPlan> {
         Ok(self
             .core()
-            .edit_plan_item(section, self::index(index), UserText::new(text))?
+            .edit_plan_item(section, self::index(index)?, UserText::new(text))?
             .into())
     }
 
-    pub fn remove_plan_item(&self, section: PlanSectionKind, index: u32) -> Result<Plan> {
+    pub fn remove_plan_item(&self, section: PlanSectionKind, index: i32) -> Result<SafetyPlan> {
         Ok(self
             .core()
-            .remove_plan_item(section, self::index(index))?
+            .remove_plan_item(section, self::index(index)?)?
             .into())
     }
 
-    pub fn move_plan_item(&self, section: PlanSectionKind, from: u32, to: u32) -> Result<Plan> {
+    pub fn move_plan_item(
+        &self,
+        section: PlanSectionKind,
+        from: i32,
+        to: i32,
+    ) -> Result<SafetyPlan> {
         Ok(self
             .core()
-            .move_plan_item(section, index(from), index(to))?
+            .move_plan_item(section, index(from)?, index(to)?)?
             .into())
     }
 
@@ -218,7 +230,7 @@ impl Harbour {
         &self,
         section: PlanSectionKind,
         quick_access: bool,
-    ) -> Result<Plan> {
+    ) -> Result<SafetyPlan> {
         Ok(self
             .core()
             .set_plan_quick_access(section, quick_access)?
@@ -232,40 +244,44 @@ impl Harbour {
             .plan_history()?
             .into_iter()
             .map(|v| PlanVersionInfo {
-                version: v.version,
-                saved_at_ms: v.saved_at.as_millisecond(),
+                version: version(v.version),
+                saved_at: time(v.saved_at),
                 change: v.change.describe(),
             })
             .collect())
     }
 
-    pub fn plan_version(&self, version: u64) -> Result<Plan> {
+    pub fn plan_version(&self, version: i64) -> Result<SafetyPlan> {
+        let version = natural(version, "the version is negative")?;
         Ok(self.core().plan_version(version)?.into())
     }
 
-    pub fn restore_plan_version(&self, version: u64) -> Result<Plan> {
+    pub fn restore_plan_version(&self, version: i64) -> Result<SafetyPlan> {
+        let version = natural(version, "the version is negative")?;
         Ok(self.core().restore_plan_version(version)?.into())
     }
 
-    pub fn mark_plan_reviewed(&self) -> Result<Plan> {
+    pub fn mark_plan_reviewed(&self) -> Result<SafetyPlan> {
         Ok(self.core().mark_plan_reviewed()?.into())
     }
 
-    pub fn set_plan_review_interval(&self, days: u32) -> Result<Plan> {
+    pub fn set_plan_review_interval(&self, days: i32) -> Result<SafetyPlan> {
+        let days = natural(days, "the number of days is negative")?;
         Ok(self.core().set_plan_review_interval(days)?.into())
     }
 
-    /// What is readable without the secret. Needs no unlock.
+    /// What is readable without the secret. Needs no unlock; safe on the main thread (a lock
+    /// screen or widget): never waits for another call.
     pub fn quick_access(&self) -> Result<QuickAccess> {
         let q = self.core().quick_access()?;
         Ok(QuickAccess {
             sections: q.sections.into_iter().map(section).collect(),
-            notes: q.notes.into_iter().map(Note::from).collect(),
+            notes: q.notes.into_iter().map(CopingNote::from).collect(),
         })
     }
 
     /// Starts a supported session (the vault must be unlocked). Notes are refused until
-    /// `end_supported_session` with the young person's secret.
+    /// `endSupportedSession` with the young person's secret.
     pub fn begin_supported_session(&self) -> Result<SessionStep> {
         Ok(step(self.core().begin_supported_session()?))
     }
@@ -290,8 +306,11 @@ impl Harbour {
         Ok(progress(self.core().supported_session_skip()?))
     }
 
-    pub fn end_supported_session(&self, secret: Vec<u8>) -> Result<()> {
-        Ok(self.core().end_supported_session(Secret::new(secret))?)
+    /// Checks the young person's secret (the key derivation), then shows notes again.
+    pub async fn end_supported_session(self: Arc<Self>, secret: Vec<u8>) -> Result<()> {
+        let secret = Secret::new(secret);
+        self.off_thread(move |core, _| Ok(core.end_supported_session(secret)?))
+            .await
     }
 
     /// The chosen sections as text or a self-contained HTML page. Nothing is written or sent.

@@ -1,5 +1,6 @@
 """End-to-end tests of the generated Python bindings against the Rust library."""
 
+import datetime
 import os
 import tempfile
 import threading
@@ -44,7 +45,9 @@ def open_harbour(path, keystore=None):
     return harbour.Harbour.open(config, keystore or TableKeyStore())
 
 
-class FfiEndToEnd(unittest.TestCase):
+class FfiEndToEnd(unittest.IsolatedAsyncioTestCase):
+    """The slow calls are coroutines here (`async` in Rust), awaited on asyncio's loop."""
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.dir = self.tmp.name
@@ -52,39 +55,41 @@ class FfiEndToEnd(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def test_notes_round_trip_and_nothing_plain_on_disk(self):
+    async def test_notes_round_trip_and_nothing_plain_on_disk(self):
         ks = TableKeyStore()
         h = open_harbour(self.dir, ks)
-        h.create_vault(PIN)
+        await h.create_vault(PIN)
         marker = "PYMARKER-4411"
         n = h.add_note(f"{marker} walk by the sea", ["outside"])
-        self.assertEqual(h.search_notes("SEA outside").notes[0].id, n.id)
+        self.assertEqual((await h.search_notes("SEA outside")).notes[0].id, n.id)
+        self.assertIsInstance(n.created_at, datetime.datetime)
         h.edit_note(n.id, f"{marker} edited")
         h.lock()
-        h.unlock(PIN)
-        self.assertEqual(h.list_notes().notes[0].text, f"{marker} edited")
+        await h.unlock(PIN)
+        self.assertEqual((await h.list_notes()).notes[0].text, f"{marker} edited")
         h.lock()
         for root, _, files in os.walk(self.dir):
             for f in files:
                 with open(os.path.join(root, f), "rb") as fh:
                     self.assertNotIn(marker.encode(), fh.read(), f)
 
-    def test_typed_errors(self):
+    async def test_typed_errors(self):
         h = open_harbour(self.dir)
         with self.assertRaises(harbour.HarbourError.NoVault):
-            h.list_notes().notes
+            await h.list_notes()
         with self.assertRaises(harbour.HarbourError.WeakSecret):
-            h.create_vault(b"12")
-        h.create_vault(PIN)
+            await h.create_vault(b"12")
+        await h.create_vault(PIN)
         h.lock()
         with self.assertRaises(harbour.HarbourError.Locked):
-            h.list_notes().notes
+            await h.list_notes()
         with self.assertRaises(harbour.HarbourError.WrongSecret):
-            h.unlock(b"000001")
+            await h.unlock(b"000001")
 
     def test_help_now_without_a_vault(self):
         h = open_harbour(self.dir)
-        q = harbour.HelpQuery(at_ms=1_795_230_000_000, age=15, area="Torbay",
+        at = datetime.datetime(2026, 11, 21, 3, 0, tzinfo=datetime.timezone.utc)
+        q = harbour.HelpQuery(at=at, age=15, area="Torbay",
                               channels=[harbour.ChannelKind.TEXT], topics=[], for_professionals=False)
         answer = h.help_now(q)
         self.assertEqual(answer.emergency[0].contact, "999")

@@ -11,7 +11,7 @@
 
 #if canImport(Security) && (os(iOS) || os(macOS))
 import Foundation
-import Harbour
+import HarbourCore
 import Security
 
 public final class KeychainPlatformKeyStore: PlatformKeyStore {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Harbour
+import HarbourCore
 
 /// Backup, restore, key rotation and erase through the generated Swift.
 final class BackupTests: XCTestCase {
@@ -19,65 +19,68 @@ final class BackupTests: XCTestCase {
             keystore: ks)
     }
 
-    func testExportEraseRestoreOnAnotherDeviceKey() throws {
+    func testExportEraseRestoreOnAnotherDeviceKey() async throws {
         let ks = TableTestKeyStore()
         let h = try open("old", ks)
-        try h.createVault(secret: pin)
+        try await h.createVault(secret: pin)
         _ = try h.addNote(text: "Breathe out slowly", tags: ["calm"])
         _ = try h.addPlanItem(section: .onMyOwn, text: "Music", contact: nil, serviceId: nil)
-        let notes = try h.listNotes().notes
+        let notes = try await h.listNotes().notes
         let plan = try h.plan()
-        let backup = try h.exportBackup(passphrase: passphrase)
+        let backup = try await h.exportBackup(passphrase: passphrase)
         XCTAssertEqual(backup.prefix(22), Data("age-encryption.org/v1\n".utf8))
 
-        let report = try h.eraseEverything()
+        let report = try await h.eraseEverything()
         XCTAssertGreaterThan(report.platformKeysDeleted, 0)
         XCTAssertEqual(ks.aliases, [])
         XCTAssertEqual(try h.vaultState(), .noVault)
 
         let phone = try open("new", TableTestKeyStore())
-        try phone.createVault(secret: Data("739164".utf8))
-        XCTAssertThrowsError(try phone.restoreBackup(backup: backup, passphrase: Data("not the passphrase at all".utf8))) {
-            XCTAssertEqual($0 as? HarbourError, .BackupRefused(problem: .wrongPassphrase))
+        try await phone.createVault(secret: Data("739164".utf8))
+        let wrong = await assertThrowsAsync {
+            _ = try await phone.restoreBackup(backup: backup, passphrase: Data("not the passphrase at all".utf8))
         }
+        XCTAssertEqual(wrong as? HarbourError, .BackupRefused(problem: .wrongPassphrase))
         var cut = backup
         cut.removeLast(10)
-        XCTAssertThrowsError(try phone.restoreBackup(backup: cut, passphrase: passphrase)) {
-            guard case .BackupRefused = $0 as? HarbourError else { return XCTFail("\($0)") }
+        let damaged = await assertThrowsAsync {
+            _ = try await phone.restoreBackup(backup: cut, passphrase: self.passphrase)
         }
-        let summary = try phone.restoreBackup(backup: backup, passphrase: passphrase)
+        guard case .BackupRefused = damaged as? HarbourError else { return XCTFail("\(String(describing: damaged))") }
+        let summary = try await phone.restoreBackup(backup: backup, passphrase: passphrase)
         XCTAssertEqual(summary.notes, 1)
         XCTAssertEqual(summary.planItems, 1)
-        XCTAssertEqual(try phone.listNotes().notes, notes)
+        let restoredNotes = try await phone.listNotes().notes
+        XCTAssertEqual(restoredNotes, notes)
         XCTAssertEqual(try phone.plan().sections, plan.sections)
     }
 
-    func testExportNeedsAStrongPassphraseAndAFreshUnlock() throws {
+    func testExportNeedsAStrongPassphraseAndAFreshUnlock() async throws {
         let h = try open("one", TableTestKeyStore())
-        try h.createVault(secret: pin)
-        XCTAssertThrowsError(try h.exportBackup(passphrase: Data("short".utf8))) {
-            guard case .WeakSecret = $0 as? HarbourError else { return XCTFail("\($0)") }
-        }
+        try await h.createVault(secret: pin)
+        let weak = await assertThrowsAsync { _ = try await h.exportBackup(passphrase: Data("short".utf8)) }
+        guard case .WeakSecret = weak as? HarbourError else { return XCTFail("\(String(describing: weak))") }
         let generated = try generateBackupPassphrase()
         XCTAssertEqual(generated.split(separator: "-").count, 5)
         try checkBackupPassphrase(passphrase: Data(generated.utf8))
         let file = root.appendingPathComponent("plan.age")
-        try h.reauthenticate(secret: pin)
-        try h.exportBackupToFile(path: file.path, passphrase: Data(generated.utf8))
+        try await h.reauthenticate(secret: pin)
+        try await h.exportBackupToFile(path: file.path, passphrase: Data(generated.utf8))
         XCTAssertGreaterThan(try Data(contentsOf: file).count, 100)
     }
 
-    func testRotationReplacesPlatformKeysAndKeepsData() throws {
+    func testRotationReplacesPlatformKeysAndKeepsData() async throws {
         let ks = TableTestKeyStore()
         let h = try open("one", ks)
-        try h.createVault(secret: pin)
+        try await h.createVault(secret: pin)
         _ = try h.addNote(text: "kept", tags: [])
         let before = ks.aliases
-        try h.rotateDataKey(secret: pin)
+        try await h.rotateDataKey(secret: pin)
         XCTAssertFalse(ks.aliases.isEmpty)
         XCTAssertTrue(ks.aliases.isDisjoint(with: before))
         try h.lock()
-        try h.unlock(secret: pin)
-        XCTAssertEqual(try h.listNotes().notes.map(\.text), ["kept"])
+        try await h.unlock(secret: pin)
+        let texts = try await h.listNotes().notes.map(\.text)
+        XCTAssertEqual(texts, ["kept"])
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Harbour
+import HarbourCore
 
 /// The generated Swift bindings, run for real against the Rust library.
 final class HarbourTests: XCTestCase {
@@ -22,94 +22,124 @@ final class HarbourTests: XCTestCase {
             keystore: keyStore)
     }
 
-    /// The main thread's calls answer while another thread is mid-unlock, and lock wins.
-    func testIsUnlockedAndLockAnswerDuringAnUnlock() throws {
+    /// The main thread's calls answer while another task is mid-unlock, and lock wins.
+    func testIsUnlockedAndLockAnswerDuringAnUnlock() async throws {
         let ks = GatedKeyStore(TableTestKeyStore())
         let h = try open(ks)
-        try h.createVault(secret: pin)
+        try await h.createVault(secret: pin)
+        let quick = try h.addNote(text: "Reasons: my cat", tags: [])
+        _ = try h.setNoteQuickAccess(id: quick.id, quickAccess: true)
         try h.lock()
         let gate = ks.arm()
-        let done = DispatchSemaphore(value: 0)
         let pin = self.pin
-        final class Outcome: @unchecked Sendable { var error: Error? }
-        let outcome = Outcome()
-        Thread.detachNewThread {
-            do { try h.unlock(secret: pin) } catch { outcome.error = error }
-            done.signal()
-        }
+        let unlocking = Task.detached { try await h.unlock(secret: pin) }
         XCTAssertEqual(gate.entered.wait(timeout: .now() + 20), .success)
         // Asked while the unlock holds the vault: each answers at once (or the test hangs).
         XCTAssertFalse(h.isUnlocked())
         guard case .locked = try h.vaultState() else { return XCTFail("not locked") }
+        XCTAssertEqual(try h.quickAccessNotes().count, 1)
         try h.lock()
         gate.release.signal()
-        XCTAssertEqual(done.wait(timeout: .now() + 20), .success)
-        guard case HarbourError.Locked = outcome.error ?? Boom() else {
-            return XCTFail("\(String(describing: outcome.error))")
-        }
+        let error = await assertThrowsAsync { try await unlocking.value }
+        XCTAssertEqual(error as? HarbourError, .Locked)
         XCTAssertFalse(h.isUnlocked())
-        try h.unlock(secret: pin)
+        try await h.unlock(secret: pin)
         XCTAssertTrue(h.isUnlocked())
     }
 
-    func testVaultAndNotesLifecycle() throws {
+    /// A cancelled unlock does not leave the vault open for nobody to see.
+    func testACancelledUnlockLeavesTheVaultLocked() async throws {
+        let ks = GatedKeyStore(TableTestKeyStore())
+        let h = try open(ks)
+        try await h.createVault(secret: pin)
+        try h.lock()
+        let gate = ks.arm()
+        let pin = self.pin
+        let unlocking = Task.detached { try await h.unlockUnlessCancelled(secret: pin) }
+        XCTAssertEqual(gate.entered.wait(timeout: .now() + 20), .success)
+        unlocking.cancel()
+        gate.release.signal()
+        // uniffi's Swift awaits the Rust call to its end; the lock the cancel made wins.
+        let error = await assertThrowsAsync { try await unlocking.value }
+        XCTAssertNotNil(error)
+        XCTAssertFalse(h.isUnlocked())
+        let locked = await assertThrowsAsync { _ = try await h.listNotes() }
+        XCTAssertEqual(locked as? HarbourError, .Locked)
+        // Not cancelled: it unlocks as usual.
+        try await h.unlockUnlessCancelled(secret: pin)
+        XCTAssertTrue(h.isUnlocked())
+    }
+
+    func testVaultAndNotesLifecycle() async throws {
         let h = try open()
         XCTAssertEqual(try h.vaultState(), .noVault)
-        try h.createVault(secret: pin)
+        try await h.createVault(secret: pin)
         XCTAssertEqual(try h.vaultState(), .unlocked(secretKind: .pin))
 
         let a = try h.addNote(text: "Breathing out slowly helped", tags: ["calm"])
         let b = try h.addNote(text: "Went to the CAFÉ with Zoë", tags: [])
-        XCTAssertEqual(Set(try h.listNotes().notes.map(\.id)), [a.id, b.id])
-        XCTAssertEqual(try h.listNotes().unreadable, 0)
-        XCTAssertEqual(try h.searchNotes(query: "cafe zoe").notes.map(\.id), [b.id])
+        var list = try await h.listNotes()
+        XCTAssertEqual(Set(list.notes.map(\.id)), [a.id, b.id])
+        XCTAssertEqual(list.unreadable, 0)
+        let found = try await h.searchNotes(query: "cafe zoe").notes.map(\.id)
+        XCTAssertEqual(found, [b.id])
 
-        _ = try h.editNote(id: a.id, text: "Breathing out slowly helped a lot")
+        let edited = try h.editNote(id: a.id, text: "Breathing out slowly helped a lot")
+        // Times are Foundation dates; a note reads back exactly as it was returned.
+        XCTAssertEqual(edited.createdAt, a.createdAt)
+        XCTAssertEqual(try h.note(id: a.id), edited)
         try h.deleteNote(id: b.id)
-        XCTAssertEqual(try h.listNotes().notes.map(\.text), ["Breathing out slowly helped a lot"])
+        list = try await h.listNotes()
+        XCTAssertEqual(list.notes.map(\.text), ["Breathing out slowly helped a lot"])
         XCTAssertThrowsError(try h.note(id: b.id)) { error in
             guard case HarbourError.NotFound = error else { return XCTFail("\(error)") }
         }
 
         try h.lock()
         XCTAssertFalse(h.isUnlocked())
-        try h.unlock(secret: pin)
-        XCTAssertEqual(try h.listNotes().notes.count, 1)
+        try await h.unlock(secret: pin)
+        let count = try await h.listNotes().notes.count
+        XCTAssertEqual(count, 1)
     }
 
-    func testWrongPinIsTyped() throws {
+    func testWrongPinIsTyped() async throws {
         let h = try open()
-        try h.createVault(secret: pin)
+        try await h.createVault(secret: pin)
         try h.lock()
-        XCTAssertThrowsError(try h.unlock(secret: Data("000001".utf8))) { error in
-            guard case HarbourError.WrongSecret(let retry) = error else { return XCTFail("\(error)") }
-            XCTAssertNil(retry)
-        }
-        for _ in 0..<4 { _ = try? h.unlock(secret: Data("000001".utf8)) }
-        XCTAssertThrowsError(try h.unlock(secret: pin)) { error in
-            guard case HarbourError.LockedOut(let seconds) = error else { return XCTFail("\(error)") }
-            XCTAssertGreaterThan(seconds, 0)
-        }
+        let wrong = await assertThrowsAsync { try await h.unlock(secret: Data("000001".utf8)) }
+        guard case HarbourError.WrongSecret(let retry) = wrong ?? Boom() else { return XCTFail("\(String(describing: wrong))") }
+        XCTAssertNil(retry)
+        for _ in 0..<4 { _ = try? await h.unlock(secret: Data("000001".utf8)) }
+        guard case .locked(_, let attempts, let after) = try h.vaultState() else { return XCTFail() }
+        XCTAssertEqual(attempts, 5)
+        XCTAssertGreaterThan(after ?? 0, 0)
+        let out = await assertThrowsAsync { try await h.unlock(secret: self.pin) }
+        guard case HarbourError.LockedOut(let interval) = out ?? Boom() else { return XCTFail("\(String(describing: out))") }
+        // A TimeInterval in seconds.
+        XCTAssertGreaterThan(interval, 0)
     }
 
-    func testCallsWhileLockedAreTyped() throws {
+    func testCallsWhileLockedAreTyped() async throws {
         let h = try open()
-        XCTAssertThrowsError(try h.listNotes().notes) { error in
-            XCTAssertEqual(error as? HarbourError, .NoVault)
-        }
-        try h.createVault(secret: pin)
+        let none = await assertThrowsAsync { _ = try await h.listNotes() }
+        XCTAssertEqual(none as? HarbourError, .NoVault)
+        try await h.createVault(secret: pin)
         try h.lock()
-        for call in [{ _ = try h.listNotes().notes }, { _ = try h.addNote(text: "x", tags: []) }] {
-            XCTAssertThrowsError(try call()) { error in
-                XCTAssertEqual(error as? HarbourError, .Locked)
-            }
+        let locked = await assertThrowsAsync { _ = try await h.listNotes() }
+        XCTAssertEqual(locked as? HarbourError, .Locked)
+        XCTAssertThrowsError(try h.addNote(text: "x", tags: [])) { error in
+            XCTAssertEqual(error as? HarbourError, .Locked)
+        }
+        try await h.unlock(secret: pin)
+        XCTAssertThrowsError(try h.removePlanItem(section: .onMyOwn, index: -1)) { error in
+            guard case HarbourError.InvalidInput = error else { return XCTFail("\(error)") }
         }
     }
 
-    func testQuickAccessNotesNeedNoSecret() throws {
+    func testQuickAccessNotesNeedNoSecret() async throws {
         let ks = TableTestKeyStore()
         let h = try open(ks)
-        try h.createVault(secret: pin)
+        try await h.createVault(secret: pin)
         let quick = try h.addNote(text: "Reasons: my cat, the sea", tags: [])
         _ = try h.addNote(text: "private", tags: [])
         _ = try h.setNoteQuickAccess(id: quick.id, quickAccess: true)
@@ -117,16 +147,14 @@ final class HarbourTests: XCTestCase {
         XCTAssertEqual(try open(ks).quickAccessNotes().map(\.text), ["Reasons: my cat, the sea"])
     }
 
-    func testAThrowingKeyStoreGivesACleanError() throws {
+    func testAThrowingKeyStoreGivesACleanError() async throws {
         let unknown = try open(ThrowingKeyStore())
-        XCTAssertThrowsError(try unknown.createVault(secret: pin)) { error in
-            XCTAssertEqual(error as? HarbourError, .KeyStoreFailed)
-        }
+        let failed = await assertThrowsAsync { try await unknown.createVault(secret: self.pin) }
+        XCTAssertEqual(failed as? HarbourError, .KeyStoreFailed)
         XCTAssertEqual(try unknown.vaultState(), .noVault)
         let unavailable = try open(ThrowingKeyStore(PlatformKeyError.Unavailable))
-        XCTAssertThrowsError(try unavailable.createVault(secret: pin)) { error in
-            XCTAssertEqual(error as? HarbourError, .KeyStoreUnavailable)
-        }
+        let gone = await assertThrowsAsync { try await unavailable.createVault(secret: self.pin) }
+        XCTAssertEqual(gone as? HarbourError, .KeyStoreUnavailable)
     }
 
     func testARustPanicArrivesAsAnError() throws {
@@ -140,26 +168,24 @@ final class HarbourTests: XCTestCase {
         XCTAssertEqual(try open().vaultState(), .noVault)
     }
 
-    func testManyThreadsOnOneObject() throws {
+    func testManyTasksOnOneObject() async throws {
         let h = try open()
-        try h.createVault(secret: pin)
-        let threads = 8, perThread = 25
-        let failures = NSLock()
-        var errors: [Error] = []
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            do {
-                for i in 0..<perThread {
-                    let n = try h.addNote(text: "thread \(t) note \(i)", tags: ["t\(t)"])
-                    if i % 5 == 0 { _ = try h.editNote(id: n.id, text: "thread \(t) note \(i) edited") }
-                    if i % 7 == 0 { _ = try h.listNotes().notes }
+        try await h.createVault(secret: pin)
+        let tasks = 8, perTask = 25
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for t in 0..<tasks {
+                group.addTask {
+                    for i in 0..<perTask {
+                        let n = try h.addNote(text: "task \(t) note \(i)", tags: ["t\(t)"])
+                        if i % 5 == 0 { _ = try h.editNote(id: n.id, text: "task \(t) note \(i) edited") }
+                        if i % 7 == 0 { _ = try await h.listNotes() }
+                    }
                 }
-            } catch {
-                failures.lock(); errors.append(error); failures.unlock()
             }
+            try await group.waitForAll()
         }
-        XCTAssertTrue(errors.isEmpty, "\(errors)")
-        let notes = try h.listNotes().notes
-        XCTAssertEqual(notes.count, threads * perThread)
+        let notes = try await h.listNotes().notes
+        XCTAssertEqual(notes.count, tasks * perTask)
         XCTAssertEqual(Set(notes.map(\.id)).count, notes.count)
     }
 }

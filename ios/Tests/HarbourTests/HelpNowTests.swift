@@ -1,11 +1,11 @@
 import Foundation
 import XCTest
-@testable import Harbour
+import HarbourCore
 
 /// Help now through the generated Swift: no vault, no unlock, no network.
 final class HelpNowTests: XCTestCase {
     // Saturday 21 November 2026, 03:00 in London (GMT).
-    let threeAm: Int64 = 1_795_230_000_000
+    let threeAm = Date(timeIntervalSince1970: 1_795_230_000)
 
     func open() throws -> Harbour {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
@@ -17,7 +17,7 @@ final class HelpNowTests: XCTestCase {
     func testAFifteenYearOldInTorbayAtThreeInTheMorningByText() throws {
         let h = try open()
         let a = try h.helpNow(query: HelpQuery(
-            atMs: threeAm, age: 15, area: "Torbay", channels: [.text], topics: [], forProfessionals: false))
+            at: threeAm, age: 15, area: "Torbay", channels: [.text], topics: [], forProfessionals: false))
         XCTAssertEqual(a.emergency.first?.contact, "999")
         XCTAssertEqual(a.areaCodes, ["E06000027"])
         XCTAssertEqual(a.options.first?.how, "Text SHOUT to 85258")
@@ -30,20 +30,23 @@ final class HelpNowTests: XCTestCase {
         let h = try open()
         for area in [nil, "Kent", "Nowhere", "TQ1"] as [String?] {
             let a = try h.helpNow(query: HelpQuery(
-                atMs: threeAm, age: 40, area: area, channels: [.email], topics: [], forProfessionals: false))
+                at: threeAm, age: 40, area: area, channels: [.email], topics: [], forProfessionals: false))
             XCTAssertFalse(a.options.isEmpty)
             XCTAssertTrue(a.options.contains { $0.open == .alwaysOpen && $0.live })
         }
     }
 
-    func testDefunctServiceAndBadPack() throws {
+    func testDefunctServiceAndBadPack() async throws {
         let h = try open()
-        let defunct = try h.service(id: "glos-self-harm-helpline", atMs: threeAm)
+        let defunct = try h.service(id: "glos-self-harm-helpline", at: threeAm)
         XCTAssertFalse(defunct.active)
         XCTAssertTrue(defunct.options.isEmpty)
-        XCTAssertThrowsError(try h.installDirectoryPack(pack: Data("{}".utf8), signature: Data())) { error in
-            guard case HarbourError.PackRejected = error else { return XCTFail("\(error)") }
+        let refused = await assertThrowsAsync {
+            _ = try await h.installDirectoryPack(pack: Data("{}".utf8), signature: Data())
         }
-        XCTAssertEqual(try h.directoryInfo().dataVersion, 1)
+        guard case .PackRejected = refused as? HarbourError else { return XCTFail("\(String(describing: refused))") }
+        let info = try h.directoryInfo()
+        XCTAssertEqual(info.dataVersion, 1)
+        XCTAssertGreaterThan(info.expiresAt, info.builtAt)
     }
 }

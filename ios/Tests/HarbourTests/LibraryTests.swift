@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Harbour
+import HarbourCore
 
 /// The first-aid library and triage through the generated Swift: no unlock needed.
 final class LibraryTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Harbour
+import HarbourCore
 
 /// The safety plan, the supported session and sharing through the generated Swift.
 final class PlanTests: XCTestCase {
@@ -16,10 +16,10 @@ final class PlanTests: XCTestCase {
             config: HarbourConfig(dataDir: dir.path, locale: "en-GB", kdf: .testingOnly), keystore: ks)
     }
 
-    func testQuickAccessAndPrivateSections() throws {
+    func testQuickAccessAndPrivateSections() async throws {
         let ks = TableTestKeyStore()
         let h = try open(ks)
-        try h.createVault(secret: pin)
+        try await h.createVault(secret: pin)
         _ = try h.addPlanItem(section: .peopleToAsk, text: "Sam", contact: "by text", serviceId: nil)
         _ = try h.addPlanItem(section: .warningSigns, text: "PRIVATE", contact: nil, serviceId: nil)
         _ = try h.setPlanQuickAccess(section: .peopleToAsk, quickAccess: true)
@@ -28,21 +28,25 @@ final class PlanTests: XCTestCase {
         XCTAssertEqual(quick.sections.map(\.section), [.peopleToAsk])
     }
 
-    func testSupportedSessionHidesNotes() throws {
+    func testSupportedSessionHidesNotes() async throws {
         let h = try open(TableTestKeyStore())
-        try h.createVault(secret: pin)
+        try await h.createVault(secret: pin)
         _ = try h.addNote(text: "private", tags: [])
         let first = try h.beginSupportedSession()
         XCTAssertEqual(first.section, .warningSigns)
-        XCTAssertThrowsError(try h.listNotes().notes) { XCTAssertEqual($0 as? HarbourError, .SessionActive) }
-        XCTAssertThrowsError(try h.endSupportedSession(secret: Data("000001".utf8)))
-        try h.endSupportedSession(secret: pin)
-        XCTAssertEqual(try h.listNotes().notes.count, 1)
+        XCTAssertEqual(first.total, 8)
+        let hidden = await assertThrowsAsync { _ = try await h.listNotes() }
+        XCTAssertEqual(hidden as? HarbourError, .SessionActive)
+        let wrong = await assertThrowsAsync { try await h.endSupportedSession(secret: Data("000001".utf8)) }
+        guard case .WrongSecret = wrong as? HarbourError else { return XCTFail("\(String(describing: wrong))") }
+        try await h.endSupportedSession(secret: pin)
+        let count = try await h.listNotes().notes.count
+        XCTAssertEqual(count, 1)
     }
 
-    func testShareIsSelfContained() throws {
+    func testShareIsSelfContained() async throws {
         let h = try open(TableTestKeyStore())
-        try h.createVault(secret: pin)
+        try await h.createVault(secret: pin)
         _ = try h.addPlanItem(section: .onMyOwn, text: "Music <b>loud</b>", contact: nil, serviceId: nil)
         let html = try h.sharePlan(options: ShareOptions(
             sections: [.onMyOwn], format: .html, title: nil, includeAppName: false))

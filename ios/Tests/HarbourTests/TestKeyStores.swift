@@ -1,5 +1,5 @@
 import Foundation
-import Harbour
+import HarbourCore
 
 /// A key store for tests: each wrap returns fresh random bytes that stand for the plaintext,
 /// so only bytes it handed out can be unwrapped (any change is `Rejected`), and nothing leaves

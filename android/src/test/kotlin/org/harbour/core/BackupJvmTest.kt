@@ -3,11 +3,11 @@ package org.harbour.core
 import org.junit.Assert.assertArrayEquals
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotEquals
-import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
 import org.junit.Rule
 import org.junit.Test
 import org.junit.rules.TemporaryFolder
+import kotlinx.coroutines.runBlocking
 
 /** Backup, restore, key rotation and erase through the generated Kotlin. */
 class BackupJvmTest {
@@ -19,7 +19,7 @@ class BackupJvmTest {
     private fun open(dir: String, ks: PlatformKeyStore): Harbour =
         Harbour.open(HarbourConfig(dir, "en-GB", KdfSetting.TestingOnly), ks)
 
-    @Test fun exportEraseRestoreOnAnotherDeviceKeyGivesTheSameData() {
+    @Test fun exportEraseRestoreOnAnotherDeviceKeyGivesTheSameData() = runBlocking<Unit> {
         val ks = AesGcmTestKeyStore()
         val h = open(tmp.newFolder("old").absolutePath, ks)
         h.createVault(pin.copyOf())
@@ -31,28 +31,28 @@ class BackupJvmTest {
         assertArrayEquals("age-encryption.org/v1\n".toByteArray(), backup.copyOf(22))
 
         val report = h.eraseEverything()
-        assertTrue(report.platformKeysDeleted > 0u)
+        assertTrue(report.platformKeysDeleted > 0)
         assertEquals(emptySet<String>(), ks.aliases)
         assertEquals(VaultState.NoVault, h.vaultState())
 
         val phone = open(tmp.newFolder("new").absolutePath, AesGcmTestKeyStore())
         phone.createVault("739164".toByteArray())
-        assertThrows(HarbourException.BackupRefused::class.java) {
+        assertThrowsSuspend<HarbourException.BackupRefused> {
             phone.restoreBackup(backup, "not the passphrase at all".toByteArray())
         }
         val summary = phone.restoreBackup(backup, passphrase.toByteArray())
-        assertEquals(RestoreSummary(1u, 1u, planBefore.version.toUInt()), summary)
+        assertEquals(RestoreSummary(1, 1, planBefore.version.toInt()), summary)
         assertEquals(notesBefore, phone.listNotes().notes)
         assertEquals(planBefore.sections, phone.plan().sections)
-        assertThrows(HarbourException.VaultNotEmpty::class.java) {
+        assertThrowsSuspend<HarbourException.VaultNotEmpty> {
             phone.restoreBackup(backup, passphrase.toByteArray())
         }
     }
 
-    @Test fun exportNeedsAFreshUnlockAndAStrongPassphrase() {
+    @Test fun exportNeedsAFreshUnlockAndAStrongPassphrase() = runBlocking<Unit> {
         val h = open(tmp.root.absolutePath, AesGcmTestKeyStore())
         h.createVault(pin.copyOf())
-        val weak = assertThrows(HarbourException.WeakSecret::class.java) {
+        val weak = assertThrowsSuspend<HarbourException.WeakSecret> {
             h.exportBackup("short".toByteArray())
         }
         assertTrue(weak.reason.isNotEmpty())
@@ -63,10 +63,10 @@ class BackupJvmTest {
         val file = tmp.root.resolve("plan.age")
         h.exportBackupToFile(file.absolutePath, generated.toByteArray())
         assertTrue(file.length() > 0)
-        assertThrows(HarbourException.WrongSecret::class.java) { h.reauthenticate("000001".toByteArray()) }
+        assertThrowsSuspend<HarbourException.WrongSecret> { h.reauthenticate("000001".toByteArray()) }
     }
 
-    @Test fun rotationReplacesThePlatformKeysAndKeepsTheData() {
+    @Test fun rotationReplacesThePlatformKeysAndKeepsTheData() = runBlocking<Unit> {
         val ks = AesGcmTestKeyStore()
         val h = open(tmp.root.absolutePath, ks)
         h.createVault(pin.copyOf())
@@ -78,7 +78,7 @@ class BackupJvmTest {
         h.lock()
         h.unlock(pin.copyOf())
         assertEquals(listOf("kept"), h.listNotes().notes.map { it.text })
-        assertThrows(HarbourException.WrongSecret::class.java) { h.rotateDataKey("000001".toByteArray()) }
+        assertThrowsSuspend<HarbourException.WrongSecret> { h.rotateDataKey("000001".toByteArray()) }
         assertNotEquals(emptySet<String>(), ks.aliases)
     }
 }

@@ -3,6 +3,11 @@ package org.harbour.core
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.async
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertThrows
@@ -21,34 +26,75 @@ class HarbourJvmTest {
         Harbour.open(HarbourConfig(tmp.root.absolutePath, "en-GB", KdfSetting.TestingOnly), keyStore)
 
     /** The main thread's calls answer while another thread is mid-unlock, and lock wins. */
-    @Test fun isUnlockedAndLockAnswerDuringAnUnlock() {
+    @Test fun isUnlockedAndLockAnswerDuringAnUnlock() = runBlocking<Unit> {
         val ks = GatedKeyStore(AesGcmTestKeyStore())
         val h = open(ks)
-        h.createVault(pin)
+        h.createVault(pin.copyOf())
+        h.addNote("Reasons: my cat", emptyList()).also { h.setNoteQuickAccess(it.id, true) }
         h.lock()
         val (entered, release) = ks.arm()
-        val pool = Executors.newSingleThreadExecutor()
-        val unlocking = pool.submit<Throwable?> {
-            try { h.unlock(pin); null } catch (e: Throwable) { e }
+        // The unlock is suspended on this coroutine; its key derivation runs on Harbour's thread.
+        val unlocking = GlobalScope.async(Dispatchers.Default) {
+            try { h.unlock(pin.copyOf()); null } catch (e: Throwable) { e }
         }
         assertTrue(entered.await(20, TimeUnit.SECONDS))
-        // Asked on this thread while the unlock holds the vault: each answers at once.
+        // Asked while the unlock holds the vault: each answers at once.
         val asked = Executors.newSingleThreadExecutor().submit<Boolean> {
             val unlocked = h.isUnlocked()
             assertTrue(h.vaultState() is VaultState.Locked)
+            assertEquals(1, h.quickAccessNotes().size)
             h.lock()
             unlocked
         }
         assertFalse(asked.get(20, TimeUnit.SECONDS))
         release.countDown()
-        assertTrue(unlocking.get(20, TimeUnit.SECONDS) is HarbourException.Locked)
+        assertTrue(unlocking.await() is HarbourException.Locked)
         assertFalse(h.isUnlocked())
-        h.unlock(pin)
+        h.unlock(pin.copyOf())
         assertTrue(h.isUnlocked())
-        pool.shutdown()
     }
 
-    @Test fun vaultAndNotesLifecycle() {
+    /** A cancelled unlock does not leave the vault open for nobody to see. */
+    @Test fun aCancelledUnlockLeavesTheVaultLocked() = runBlocking<Unit> {
+        val ks = GatedKeyStore(AesGcmTestKeyStore())
+        val h = open(ks)
+        h.createVault(pin.copyOf())
+        h.lock()
+        val (entered, release) = ks.arm()
+        val job = GlobalScope.launch(Dispatchers.Default) { h.unlock(pin.copyOf()) }
+        assertTrue(entered.await(20, TimeUnit.SECONDS))
+        job.cancel()
+        job.join()
+        assertTrue(job.isCancelled)
+        release.countDown()
+        // The derivation finishes on its own thread; the vault must end (and stay) locked.
+        h.kdfInfo() // waits for the unlock to let go of the vault
+        assertTrue(eventually { !h.isUnlocked() })
+        assertThrowsSuspend<HarbourException.Locked> { h.listNotes() }
+        h.unlock(pin.copyOf())
+        assertTrue(h.isUnlocked())
+    }
+
+    /** Cancelling a rotation part-way leaves no half-rotated vault: every note still opens. */
+    @Test fun aCancelledRotationLeavesNothingHalfDone() = runBlocking<Unit> {
+        val ks = GatedKeyStore(AesGcmTestKeyStore())
+        val h = open(ks)
+        h.createVault(pin.copyOf())
+        repeat(20) { h.addNote("note $it", emptyList()) }
+        val (entered, release) = ks.arm()
+        val job = GlobalScope.launch(Dispatchers.Default) { h.rotateDataKey(pin.copyOf()) }
+        assertTrue(entered.await(20, TimeUnit.SECONDS))
+        job.cancel()
+        job.join()
+        release.countDown()
+        h.kdfInfo() // waits for the rotation to let go of the vault
+        h.lock()
+        h.unlock(pin.copyOf())
+        assertEquals(20, h.listNotes().notes.size)
+        assertEquals(0, h.listNotes().unreadable)
+    }
+
+    @Test fun vaultAndNotesLifecycle() = runBlocking<Unit> {
         val h = open()
         assertEquals(VaultState.NoVault, h.vaultState())
         h.createVault("482915".toByteArray())
@@ -59,15 +105,18 @@ class HarbourJvmTest {
         assertEquals(32, a.id.length)
         assertEquals(setOf(a.id, b.id), h.listNotes().notes.map { it.id }.toSet())
         // Nothing damaged: every note is listed and none is counted as unreadable.
-        assertEquals(0u, h.listNotes().unreadable)
+        assertEquals(0, h.listNotes().unreadable)
         assertEquals(listOf(b.id), h.searchNotes("cafe zoe").notes.map { it.id })
         assertEquals("calm", h.note(a.id).tags.single())
 
         val edited = h.editNote(a.id, "Breathing out slowly helped a lot")
-        assertEquals(a.createdAtMs, edited.createdAtMs)
+        assertEquals(a.createdAt, edited.createdAt)
+        assertTrue(!edited.updatedAt.isBefore(a.updatedAt))
         h.deleteNote(b.id)
         assertEquals(listOf(a.id), h.listNotes().notes.map { it.id })
         assertThrows(HarbourException.NotFound::class.java) { h.note(b.id) }
+        // Records are values: changed by copying, never in place.
+        assertEquals("x", a.copy(text = "x").text)
 
         h.lock()
         assertFalse(h.isUnlocked())
@@ -76,31 +125,40 @@ class HarbourJvmTest {
         h.close()
     }
 
-    @Test fun wrongPinIsTypedAndCounted() {
+    @Test fun wrongPinIsTypedAndCounted() = runBlocking<Unit> {
         val h = open()
         h.createVault(pin.copyOf())
         h.lock()
-        val e = assertThrows(HarbourException.WrongSecret::class.java) { h.unlock("000001".toByteArray()) }
-        assertEquals(null, e.retryAfterSeconds)
-        repeat(4) { runCatching { h.unlock("000001".toByteArray()) } }
+        val e = assertThrowsSuspend<HarbourException.WrongSecret> { h.unlock("000001".toByteArray()) }
+        assertEquals(null, e.retryAfter)
+        repeat(4) {
+            try { h.unlock("000001".toByteArray()) } catch (e: HarbourException) { }
+        }
         val state = h.vaultState() as VaultState.Locked
-        assertEquals(5u, state.failedAttempts)
-        assertTrue(state.retryAfterSeconds!! > 0uL)
-        assertThrows(HarbourException.LockedOut::class.java) { h.unlock(pin.copyOf()) }
+        assertEquals(5, state.failedAttempts)
+        // A java.time.Duration, not a number of unknown units.
+        assertTrue(state.retryAfter!! > java.time.Duration.ZERO)
+        val out = assertThrowsSuspend<HarbourException.LockedOut> { h.unlock(pin.copyOf()) }
+        assertTrue(out.retryAfter > java.time.Duration.ZERO)
     }
 
-    @Test fun callsWhileLockedAreTyped() {
+    @Test fun callsWhileLockedAreTyped() = runBlocking<Unit> {
         val h = open()
-        assertThrows(HarbourException.NoVault::class.java) { h.listNotes().notes }
+        assertThrowsSuspend<HarbourException.NoVault> { h.listNotes() }
         h.createVault(pin.copyOf())
         h.lock()
-        assertThrows(HarbourException.Locked::class.java) { h.listNotes().notes }
+        assertThrowsSuspend<HarbourException.Locked> { h.listNotes() }
         assertThrows(HarbourException.Locked::class.java) { h.addNote("x", emptyList()) }
-        assertThrows(HarbourException.Locked::class.java) { h.searchNotes("x").notes }
-        assertThrows(HarbourException.WeakSecret::class.java) { open().changeSecret(pin.copyOf(), "1".toByteArray()) }
+        assertThrowsSuspend<HarbourException.Locked> { h.searchNotes("x") }
+        assertThrowsSuspend<HarbourException.WeakSecret> { open().changeSecret(pin.copyOf(), "1".toByteArray()) }
+        // A negative position is refused by type, not turned into a huge unsigned one.
+        h.unlock(pin.copyOf())
+        assertThrows(HarbourException.InvalidInput::class.java) {
+            h.removePlanItem(PlanSectionKind.ON_MY_OWN, -1)
+        }
     }
 
-    @Test fun quickAccessNotesNeedNoSecret() {
+    @Test fun quickAccessNotesNeedNoSecret() = runBlocking<Unit> {
         val ks = AesGcmTestKeyStore()
         val h = open(ks)
         h.createVault(pin.copyOf())
@@ -112,14 +170,14 @@ class HarbourJvmTest {
         assertEquals(listOf("Reasons: my cat, the sea"), again.quickAccessNotes().map { it.text })
     }
 
-    @Test(timeout = 20_000) fun aThrowingKeyStoreGivesACleanError() {
+    @Test(timeout = 20_000) fun aThrowingKeyStoreGivesACleanError() = runBlocking<Unit> {
         // An exception Harbour does not know: mapped to KeyStoreFailed, no crash, no hang.
         val unexpected = open(ThrowingKeyStore { IllegalStateException("platform exploded") })
-        assertThrows(HarbourException.KeyStoreFailed::class.java) { unexpected.createVault(pin.copyOf()) }
+        assertThrowsSuspend<HarbourException.KeyStoreFailed> { unexpected.createVault(pin.copyOf()) }
         assertEquals(VaultState.NoVault, unexpected.vaultState())
 
         val unavailable = open(ThrowingKeyStore { PlatformKeyException.Unavailable() })
-        assertThrows(HarbourException.KeyStoreUnavailable::class.java) { unavailable.createVault(pin.copyOf()) }
+        assertThrowsSuspend<HarbourException.KeyStoreUnavailable> { unavailable.createVault(pin.copyOf()) }
 
         // A store that starts failing after the vault exists.
         val switchable = SwitchableKeyStore(AesGcmTestKeyStore())
@@ -127,7 +185,7 @@ class HarbourJvmTest {
         h.createVault(pin.copyOf())
         h.lock()
         switchable.failWith = { RuntimeException("boom") }
-        assertThrows(HarbourException.KeyStoreFailed::class.java) { h.unlock(pin.copyOf()) }
+        assertThrowsSuspend<HarbourException.KeyStoreFailed> { h.unlock(pin.copyOf()) }
         switchable.failWith = null
         h.unlock(pin.copyOf())
         assertEquals(0, h.listNotes().notes.size)
@@ -140,7 +198,7 @@ class HarbourJvmTest {
         open().vaultState()
     }
 
-    @Test(timeout = 60_000) fun manyThreadsOnOneObject() {
+    @Test(timeout = 60_000) fun manyThreadsOnOneObject() = runBlocking<Unit> {
         val h = open()
         h.createVault(pin.copyOf())
         val threads = 8
@@ -155,8 +213,9 @@ class HarbourJvmTest {
                     repeat(perThread) { i ->
                         val n = h.addNote("thread $t note $i", listOf("t$t"))
                         if (i % 5 == 0) h.editNote(n.id, "thread $t note $i edited")
-                        if (i % 7 == 0) h.searchNotes("thread $t").notes
-                        if (i % 10 == 0) h.listNotes().notes
+                        // A plain thread awaiting the suspend calls, as a Java caller would.
+                        if (i % 7 == 0) runBlocking { h.searchNotes("thread $t") }
+                        if (i % 10 == 0) runBlocking { h.listNotes() }
                     }
                 } catch (e: Throwable) {
                     errors.add(e)

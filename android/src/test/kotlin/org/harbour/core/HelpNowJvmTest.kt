@@ -7,6 +7,8 @@ import org.junit.Assert.assertTrue
 import org.junit.Rule
 import org.junit.Test
 import org.junit.rules.TemporaryFolder
+import java.time.Instant
+import kotlinx.coroutines.runBlocking
 
 /** Help now through the generated Kotlin: no vault, no unlock, no network. */
 class HelpNowJvmTest {
@@ -16,12 +18,12 @@ class HelpNowJvmTest {
         Harbour.open(HarbourConfig(tmp.root.absolutePath, "en-GB", KdfSetting.TestingOnly), AesGcmTestKeyStore())
 
     // Saturday 21 November 2026, 03:00 in London (GMT).
-    private val threeAm = 1_795_230_000_000L
+    private val threeAm = Instant.ofEpochMilli(1_795_230_000_000L)
 
     @Test fun aFifteenYearOldInTorbayAtThreeInTheMorningByText() {
         val h = open()
         val answer = h.helpNow(
-            HelpQuery(atMs = threeAm, age = 15u, area = "Torbay", channels = listOf(ChannelKind.TEXT),
+            HelpQuery(at = threeAm, age = 15, area = "Torbay", channels = listOf(ChannelKind.TEXT),
                 topics = emptyList(), forProfessionals = false)
         )
         assertEquals("999", answer.emergency.first().contact)
@@ -40,12 +42,12 @@ class HelpNowJvmTest {
     @Test fun neverEmptyAndExplained() {
         val h = open()
         for (area in listOf(null, "Kent", "Nowhere", "TQ1")) {
-            val a = h.helpNow(HelpQuery(threeAm, 40u, area, listOf(ChannelKind.EMAIL), emptyList(), false))
+            val a = h.helpNow(HelpQuery(threeAm, 40, area, listOf(ChannelKind.EMAIL), emptyList(), false))
             assertTrue(a.options.isNotEmpty())
             assertTrue(a.options.any { it.open == OpenKind.ALWAYS_OPEN && it.live })
             assertTrue(a.emergency.any { it.contact == "999" })
         }
-        val glos = h.helpNow(HelpQuery(threeAm, 15u, "Gloucestershire", emptyList(), emptyList(), false))
+        val glos = h.helpNow(HelpQuery(threeAm, 15, "Gloucestershire", emptyList(), emptyList(), false))
         val crisis = glos.options.first { it.serviceId == "ghc-crisis-line" }
         assertEquals("for people aged 11 and over in Gloucestershire", crisis.why)
         assertTrue(crisis.local)
@@ -59,17 +61,22 @@ class HelpNowJvmTest {
         assertTrue(defunct.options.isEmpty())
         assertEquals(listOf("ghc-crisis-line", "samaritans"), defunct.redirectTo)
         val info = h.directoryInfo()
-        assertEquals(1uL, info.dataVersion)
+        assertEquals(1L, info.dataVersion)
+        assertTrue(info.expiresAt.isAfter(info.builtAt))
         assertFalse(info.installed)
         assertThrows(HarbourException.NotFound::class.java) { h.service("nope", null) }
+        // An age that cannot be a person's is refused by type.
+        assertThrows(HarbourException.InvalidInput::class.java) {
+            h.helpNow(HelpQuery(null, -1, null, emptyList(), emptyList(), false))
+        }
     }
 
-    @Test fun aBadPackIsRefusedAndTheOldOneStays() {
+    @Test fun aBadPackIsRefusedAndTheOldOneStays() = runBlocking<Unit> {
         val h = open()
-        val e = assertThrows(HarbourException.PackRejected::class.java) {
+        val e = assertThrowsSuspend<HarbourException.PackRejected> {
             h.installDirectoryPack("{}".toByteArray(), "not a signature".toByteArray())
         }
         assertTrue(e.reason.contains("signed"))
-        assertEquals(1uL, h.directoryInfo().dataVersion)
+        assertEquals(1L, h.directoryInfo().dataVersion)
     }
 }

@@ -32,11 +32,11 @@ class LibraryJvmTest {
     @Test fun triageOpensWithTheSafetyDoorAndAnswersItWithHelpForTheAge() {
         val h = open()
         val first = h.triage(emptyList(), null) as TriageStep.Question
-        assertEquals(1u, first.question.number)
+        assertEquals(1, first.question.number)
         assertTrue(first.question.text.contains("ending your life"))
         assertTrue(first.question.redFlag)
         // "Not sure" counts as yes: help first, 999 apart, the plan, then the injury questions.
-        val safety = h.triage(listOf(unsure), 15u) as TriageStep.Outcome
+        val safety = h.triage(listOf(unsure), 15) as TriageStep.Outcome
         assertEquals(Urgency.CALL999, safety.outcome.urgency)
         assertTrue(safety.outcome.showPlan)
         assertTrue(safety.outcome.help.emergency.any { it.contact == "999" })
@@ -44,7 +44,7 @@ class LibraryJvmTest {
         assertEquals(listOf("samaritans", "shout"), ids.take(2))
         assertTrue("a 15-year-old is offered Childline: $ids", ids.contains("childline"))
         assertTrue(safety.outcome.then != null)
-        val adult = h.triage(listOf(y), 30u) as TriageStep.Outcome
+        val adult = h.triage(listOf(y), 30) as TriageStep.Outcome
         assertFalse(adult.outcome.help.options.any { it.serviceId == "childline" })
     }
 
@@ -65,6 +65,6 @@ class LibraryJvmTest {
         assertEquals(Urgency.SELF_CARE, home.outcome.urgency)
         assertFalse(home.outcome.watchFor.isEmpty())
         assertFalse(home.outcome.help.options.isEmpty())
-        assertEquals("20 minutes", h.libraryMessage("minutes", 20uL))
+        assertEquals("20 minutes", h.libraryMessage("minutes", 20L))
     }
 }

@@ -2,11 +2,11 @@ package org.harbour.core
 
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
-import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
 import org.junit.Rule
 import org.junit.Test
 import org.junit.rules.TemporaryFolder
+import kotlinx.coroutines.runBlocking
 
 /** The safety plan, the supported session and sharing through the generated Kotlin. */
 class PlanJvmTest {
@@ -17,7 +17,7 @@ class PlanJvmTest {
     private fun open(ks: PlatformKeyStore): Harbour =
         Harbour.open(HarbourConfig(tmp.root.absolutePath, "en-GB", KdfSetting.TestingOnly), ks)
 
-    @Test fun quickAccessSectionsNeedNoSecretAndPrivateOnesStayPrivate() {
+    @Test fun quickAccessSectionsNeedNoSecretAndPrivateOnesStayPrivate() = runBlocking<Unit> {
         val ks = AesGcmTestKeyStore()
         val h = open(ks)
         h.createVault(pin.copyOf())
@@ -30,32 +30,32 @@ class PlanJvmTest {
         assertEquals("by text", quick.sections.single().items.single().contact)
     }
 
-    @Test fun supportedSessionHidesNotesUntilTheSecret() {
+    @Test fun supportedSessionHidesNotesUntilTheSecret() = runBlocking<Unit> {
         val h = open(AesGcmTestKeyStore())
         h.createVault(pin.copyOf())
         h.addNote("private", emptyList())
         val first = h.beginSupportedSession()
         assertEquals(PlanSectionKind.WARNING_SIGNS, first.section)
-        assertEquals(8u, first.total)
-        assertThrows(HarbourException.SessionActive::class.java) { h.listNotes().notes }
+        assertEquals(8, first.total)
+        assertThrowsSuspend<HarbourException.SessionActive> { h.listNotes() }
         h.addPlanItem(first.section, "Not sleeping", null, null)
         val next = h.supportedSessionNext() as SessionProgress.At
         assertEquals(PlanSectionKind.ON_MY_OWN, next.step.section)
-        assertThrows(HarbourException.WrongSecret::class.java) { h.endSupportedSession("000001".toByteArray()) }
-        assertThrows(HarbourException.SessionActive::class.java) { h.listNotes().notes }
+        assertThrowsSuspend<HarbourException.WrongSecret> { h.endSupportedSession("000001".toByteArray()) }
+        assertThrowsSuspend<HarbourException.SessionActive> { h.listNotes() }
         h.endSupportedSession(pin.copyOf())
         assertFalse(h.supportedSessionActive())
         assertEquals(1, h.listNotes().notes.size)
     }
 
-    @Test fun historyAndShare() {
+    @Test fun historyAndShare() = runBlocking<Unit> {
         val h = open(AesGcmTestKeyStore())
         h.createVault(pin.copyOf())
         h.addPlanItem(PlanSectionKind.ON_MY_OWN, "Music", null, null)
         h.addPlanItem(PlanSectionKind.ON_MY_OWN, "A walk", null, null)
-        h.removePlanItem(PlanSectionKind.ON_MY_OWN, 0u)
-        assertEquals(listOf(3uL, 2uL, 1uL), h.planHistory().map { it.version })
-        val restored = h.restorePlanVersion(2uL)
+        h.removePlanItem(PlanSectionKind.ON_MY_OWN, 0)
+        assertEquals(listOf(3L, 2L, 1L), h.planHistory().map { it.version })
+        val restored = h.restorePlanVersion(2L)
         assertEquals(listOf("Music", "A walk"), restored.sections[1].items.map { it.text })
         val html = h.sharePlan(ShareOptions(listOf(PlanSectionKind.ON_MY_OWN), ShareFormat.HTML, null, false))
         assertTrue(html.contains("<h2 id=\"on_my_own\">Things I can do on my own</h2>"))

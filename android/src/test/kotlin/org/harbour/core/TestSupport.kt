@@ -1,0 +1,25 @@
+package org.harbour.core
+
+/**
+ * JUnit's `assertThrows` for suspend calls: `block` may call Harbour's `suspend` functions.
+ * Returns the exception so a test can look at its fields.
+ */
+suspend inline fun <reified T : Throwable> assertThrowsSuspend(block: () -> Unit): T {
+    try {
+        block()
+    } catch (e: Throwable) {
+        if (e is T) return e
+        throw AssertionError("expected ${T::class.java.simpleName}, got $e", e)
+    }
+    throw AssertionError("expected ${T::class.java.simpleName}, but nothing was thrown")
+}
+
+/** Waits (up to [seconds]) for [condition], for work that finishes on Harbour's own thread. */
+fun eventually(seconds: Long = 10, condition: () -> Boolean): Boolean {
+    val until = System.nanoTime() + seconds * 1_000_000_000
+    while (System.nanoTime() < until) {
+        if (condition()) return true
+        Thread.sleep(5)
+    }
+    return condition()
+}
