@@ -17,6 +17,7 @@ mod keystore;
 mod library;
 mod plan;
 mod types;
+mod watch;
 
 pub use backup::*;
 pub use directory::*;
@@ -26,3 +27,4 @@ pub use keystore::{PlatformKeyError, PlatformKeyStore};
 pub use library::*;
 pub use plan::*;
 pub use types::*;
+pub use watch::{LockState, LockStateObserver};

@@ -40,7 +40,7 @@ mod wording;
 // The facade and how it is opened.
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
-pub use harbour::{Config, Harbour, QuickAccess, TriageStep};
+pub use harbour::{Config, Harbour, LockObserver, LockState, QuickAccess, TriageStep};
 pub use keystore::{FileKeyStore, KeyStoreError, MemoryKeyStore, PlatformKeyStore};
 
 // The vault and the secret that opens it.

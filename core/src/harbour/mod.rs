@@ -4,7 +4,8 @@
 //! the vault's database is damaged, locked out or missing: the crisis surface does not depend
 //! on anything that can fail in the encrypted store. The database is opened on first use.
 //!
-//! One file per capability (`vault`, `notes`, `plan`, `session`, `help`, `library`, `backup`);
+//! One file per capability (`vault`, `notes`, `plan`, `session`, `help`, `library`, `backup`,
+//! `watch`);
 //! each call takes a guard from [`state`] and makes domain calls, so work that crosses domains
 //! (the plan naming a directory service, the triage handing over to help now) is written here,
 //! where it can be seen. The domain modules never import this one (the import rule in
@@ -18,6 +19,7 @@ mod plan;
 mod session;
 mod state;
 mod vault;
+mod watch;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +36,8 @@ use crate::{Error, Result};
 pub use library::TriageStep;
 pub use plan::QuickAccess;
 use state::SessionState;
+use watch::Watch;
+pub use watch::{LockObserver, LockState};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -61,6 +65,7 @@ pub struct Harbour {
     clock: Arc<dyn Clock>,
     session: SessionState,
     packs: Packs,
+    watch: Watch,
 }
 
 /// The signed packs in use, each loaded on first use. Kept apart from the session state so
@@ -110,6 +115,7 @@ impl Harbour {
             keystore,
             clock,
             packs: Packs::default(),
+            watch: Watch::default(),
         })
     }
 

@@ -19,6 +19,12 @@ impl Harbour {
 
     /// Creates the vault and leaves it unlocked.
     pub fn create_vault(&self, secret: Secret) -> Result<()> {
+        let out = self.create_vault_held(secret);
+        self.tell_after(&out);
+        out
+    }
+
+    fn create_vault_held(&self, secret: Secret) -> Result<()> {
         let mut held = self.session.hold();
         let claim = held.claim()?;
         let db = held.database(true)?.ok_or(Error::NoVault)?;
@@ -35,6 +41,12 @@ impl Harbour {
     }
 
     pub fn unlock(&self, secret: Secret) -> Result<()> {
+        let out = self.unlock_held(secret);
+        self.tell_after(&out);
+        out
+    }
+
+    fn unlock_held(&self, secret: Secret) -> Result<()> {
         let mut held = self.session.hold();
         let now = self.now();
         let keys = vault::unlock(held.existing()?, self.keystore.as_ref(), &secret, now)?;
@@ -49,7 +61,9 @@ impl Harbour {
     /// Drops and wipes every key at once, and checkpoints the WAL. Ends a supported session
     /// too: unlocking again needs the secret.
     pub fn lock(&self) -> Result<()> {
-        self.session.lock()
+        let out = self.session.lock();
+        self.tell_after(&out);
+        out
     }
 
     pub fn is_unlocked(&self) -> bool {
@@ -58,6 +72,12 @@ impl Harbour {
 
     /// Enters the secret again, for actions that need a fresh unlock (export).
     pub fn reauthenticate(&self, secret: Secret) -> Result<()> {
+        let out = self.reauthenticate_held(secret);
+        self.tell_after(&out);
+        out
+    }
+
+    fn reauthenticate_held(&self, secret: Secret) -> Result<()> {
         let mut held = self.session.hold();
         held.require_unlocked()?;
         let now = self.now();
@@ -119,6 +139,12 @@ impl Harbour {
     /// Deletes every platform key, overwrites the key slots, and deletes the database files.
     /// Help now and the library keep working; the app is back to "no vault".
     pub fn erase_everything(&self) -> Result<EraseReport> {
+        let out = self.erase_held();
+        self.tell_after(&out);
+        out
+    }
+
+    fn erase_held(&self) -> Result<EraseReport> {
         let mut held = self.session.hold();
         // Nothing is deleted through a link: the data would stay where the link points.
         crate::store::refuse_symlinks(&self.config.data_dir)?;

@@ -70,6 +70,33 @@ final class HarbourTests: XCTestCase {
         XCTAssertTrue(h.isUnlocked())
     }
 
+    /// The app hears lock changes instead of polling; the idle lock locks on a late return.
+    func testAnObserverHearsLockChangesAndTheIdleLock() async throws {
+        final class Heard: LockStateObserver, @unchecked Sendable {
+            let lock = NSLock()
+            var states: [LockState] = []
+            func onLockState(state: LockState) { lock.lock(); states.append(state); lock.unlock() }
+            var all: [LockState] { lock.lock(); defer { lock.unlock() }; return states }
+        }
+        let h = try open()
+        let heard = Heard()
+        h.setLockObserver(observer: heard)
+        try await h.createVault(secret: pin)
+        h.setIdleLock(after: 5 * 60)
+        h.enteredBackground()
+        XCTAssertFalse(try h.enteredForeground())
+        XCTAssertTrue(h.isUnlocked())
+        h.setIdleLock(after: 0)
+        h.enteredBackground()
+        XCTAssertTrue(try h.enteredForeground())
+        XCTAssertFalse(h.isUnlocked())
+        XCTAssertEqual(heard.all, [.locked, .unlocked, .locked])
+        for _ in 0..<5 { _ = try? await h.unlock(secret: Data("000001".utf8)) }
+        guard case .lockedOut(let until) = heard.all.last else { return XCTFail("\(heard.all)") }
+        XCTAssertGreaterThan(until, Date())
+        h.setLockObserver(observer: nil)
+    }
+
     func testVaultAndNotesLifecycle() async throws {
         let h = try open()
         XCTAssertEqual(try h.vaultState(), .noVault)

@@ -94,6 +94,31 @@ class HarbourJvmTest {
         assertEquals(0, h.listNotes().unreadable)
     }
 
+    /** The app hears lock changes instead of polling; the idle lock locks on a late return. */
+    @Test fun anObserverHearsLockChangesAndTheIdleLock() = runBlocking<Unit> {
+        val h = open()
+        val heard = java.util.concurrent.CopyOnWriteArrayList<LockState>()
+        h.setLockObserver(object : LockStateObserver {
+            override fun onLockState(state: LockState) { heard.add(state) }
+        })
+        h.createVault(pin.copyOf())
+        h.setIdleLock(java.time.Duration.ofMinutes(5))
+        h.enteredBackground()
+        assertFalse(h.enteredForeground()) // back at once: still open
+        assertTrue(h.isUnlocked())
+        h.setIdleLock(java.time.Duration.ZERO)
+        h.enteredBackground()
+        assertTrue(h.enteredForeground())
+        assertFalse(h.isUnlocked())
+        assertEquals(listOf(LockState.Locked, LockState.Unlocked, LockState.Locked), heard.toList())
+        repeat(5) {
+            try { h.unlock("000001".toByteArray()) } catch (e: HarbourException) { }
+        }
+        val out = heard.last() as LockState.LockedOut
+        assertTrue(out.until.isAfter(java.time.Instant.now()))
+        h.setLockObserver(null)
+    }
+
     @Test fun vaultAndNotesLifecycle() = runBlocking<Unit> {
         val h = open()
         assertEquals(VaultState.NoVault, h.vaultState())
