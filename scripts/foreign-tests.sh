@@ -22,6 +22,11 @@ build_library() {
     LIB_DIR="$ROOT/target/debug"
     generate_bindings "$LIB_DIR/libharbour_ffi.so" "$GEN"
     ls -l "$LIB_DIR/libharbour_ffi.so" | awk '{print "   debug .so: " $5 " bytes"}'
+    say "public API: the generated Kotlin and Swift against bindings/api (and the check's own tests)"
+    if ! HARBOUR_GENERATED="$GEN" python3 -m unittest scripts/test_api_snapshot.py; then
+        python3 scripts/api_snapshot.py check "$GEN" || true  # the diff, to read
+        exit 1
+    fi
 }
 
 run_kotlin() {
