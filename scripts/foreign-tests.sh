@@ -38,7 +38,10 @@ run_kotlin() {
     local out="$BUILD/kotlin-tests"
     rm -rf "$out"; mkdir -p "$out"
     local cp=$JVM_CP:/usr/share/java/junit4.jar
+    # The samples in docs/INTEGRATING.md, compiled with the tests (androidx stood in for).
+    python3 scripts/doc-samples/extract.py kotlin "$out/DocSamples.kt"
     "$kc/bin/kotlinc" -nowarn -cp "$cp" "$GEN"/org/harbour/core/*.kt "$JVM_SHIM"/*.kt \
+        scripts/doc-samples/androidx.kt "$out/DocSamples.kt" \
         android/src/test/kotlin/org/harbour/core/*.kt -d "$out/tests.jar"
     say "Kotlin: running JUnit on the JVM"
     java -Djna.library.path="$LIB_DIR" \
@@ -77,6 +80,8 @@ run_swift() {
     cp -r ios/Package.swift ios/Sources ios/Tests "$pkg/"
     # Sources/HarbourCore holds the generated file beside the hand-written ones.
     cp "$GEN/HarbourCore.swift" "$pkg/Sources/HarbourCore/HarbourCore.swift"
+    # The samples in docs/INTEGRATING.md, compiled with the tests.
+    python3 scripts/doc-samples/extract.py swift "$pkg/Tests/HarbourTests/DocSamples.swift"
     mkdir -p "$pkg/Sources/harbourFFI/include"
     cp "$GEN/harbourFFI.h" "$pkg/Sources/harbourFFI/include/harbourFFI.h"
     # uniffi's own module map names Darwin modules; on Linux link the library directly.
