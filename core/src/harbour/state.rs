@@ -51,6 +51,9 @@ struct Status {
     wipe_pending: AtomicBool,
     /// A supported session is running, for quick-access reads made beside a busy mutex.
     supported: AtomicBool,
+    /// A lock happened since the WAL was last checkpointed: the next holder of the mutex
+    /// checkpoints as it lets go, so `lock` itself never waits for disk.
+    checkpoint_due: AtomicBool,
 }
 
 const NO_KEYS: u64 = u64::MAX;
@@ -90,6 +93,7 @@ impl SessionState {
                 keys_at: AtomicU64::new(NO_KEYS),
                 wipe_pending: AtomicBool::new(false),
                 supported: AtomicBool::new(false),
+                checkpoint_due: AtomicBool::new(false),
             },
         }
     }
@@ -118,10 +122,6 @@ impl SessionState {
     fn apply_pending_lock(&self, inner: &mut Inner) {
         if inner.keys.is_some() && inner.keys_at != self.locks() {
             self.wipe(inner);
-            if let Some(db) = inner.db.as_ref() {
-                // Best effort, as in `lock`: the keys are gone whatever the WAL does.
-                let _ = db.checkpoint();
-            }
         }
     }
 
@@ -184,20 +184,21 @@ impl SessionState {
         self.inner().authenticated_at
     }
 
-    /// Forgets every key and checkpoints the WAL. Never waits for the state mutex: from the
-    /// moment it returns no call can use the keys; if another call holds the mutex (an unlock
-    /// deriving its key, a long list), that call wipes them as it lets go.
+    /// Forgets every key. Never waits for the state mutex or the disk: from the moment it
+    /// returns no call can use the keys; if another call holds the mutex (an unlock deriving
+    /// its key, a long list), that call wipes them as it lets go. The WAL checkpoint that
+    /// goes with a lock (so old pages leave the side file) is left to the next call that
+    /// holds the mutex, or to closing: the pages are ciphertext either way, and a quick exit
+    /// on the main thread must not wait on a disk flush.
     pub(crate) fn lock(&self) -> Result<()> {
         self.status.locks.fetch_add(1, Ordering::SeqCst);
         self.status.wipe_pending.store(true, Ordering::SeqCst);
+        self.status.checkpoint_due.store(true, Ordering::SeqCst);
         let Some(mut inner) = self.try_inner() else {
             return Ok(());
         };
         self.status.wipe_pending.store(false, Ordering::SeqCst);
         self.wipe(&mut inner);
-        if let Some(db) = inner.db.as_ref() {
-            db.checkpoint()?;
-        }
         Ok(())
     }
 
@@ -396,6 +397,16 @@ impl Drop for Held<'_> {
     fn drop(&mut self) {
         // A lock that came while this call ran: its keys go before the mutex is let go.
         self.owner.apply_pending_lock(&mut self.inner);
+        if self
+            .owner
+            .status
+            .checkpoint_due
+            .swap(false, Ordering::SeqCst)
+            && let Some(db) = self.inner.db.as_ref()
+        {
+            // Best effort: the keys are gone whatever the WAL does (PASSIVE never waits).
+            let _ = db.checkpoint();
+        }
         crate::stack::scrub();
     }
 }

@@ -58,8 +58,9 @@ impl Harbour {
         }
     }
 
-    /// Drops and wipes every key at once, and checkpoints the WAL. Ends a supported session
-    /// too: unlocking again needs the secret.
+    /// Drops and wipes every key at once, without waiting for another call or the disk (the
+    /// WAL checkpoint follows with the next call). Ends a supported session too: unlocking
+    /// again needs the secret.
     pub fn lock(&self) -> Result<()> {
         let out = self.session.lock();
         self.tell_after(&out);
