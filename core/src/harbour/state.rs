@@ -166,7 +166,7 @@ impl SessionState {
         if !self.db_path().exists() {
             return Ok(vault::VaultState::NoVault);
         }
-        let mut db = Database::open(&self.db_path())?;
+        let mut db = Database::open_for_glance(&self.db_path())?;
         vault::state(Some(&mut db), self.is_unlocked(), now)
     }
 
@@ -238,7 +238,7 @@ impl SessionState {
                 None => return Ok(None),
             },
             None if !self.db_path().exists() => return Ok(None),
-            None => QuickSource::Aside(Database::open(&self.db_path())?),
+            None => QuickSource::Aside(Database::open_for_glance(&self.db_path())?),
         };
         Ok(Some(Quick {
             owner: self,

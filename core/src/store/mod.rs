@@ -30,6 +30,11 @@ pub(crate) const DB_FILE: &str = "harbour.sqlite3";
 /// short (one note, one plan change); only key rotation holds the lock longer.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// How long a glance (the vault's state, quick access: what a main thread or a widget asks)
+/// waits for another process's lock before `Busy`: far under Android's 5 s ANR limit, and
+/// long enough for any ordinary write to finish.
+const GLANCE_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// The database file and every side file SQLite may create beside it.
 pub(crate) fn db_files(dir: &Path) -> [std::path::PathBuf; 4] {
     [
@@ -71,6 +76,16 @@ pub(crate) struct Database {
 impl Database {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub(crate) fn open(path: &Path) -> Result<Self> {
+        Self::open_waiting(path, BUSY_TIMEOUT)
+    }
+
+    /// As [`Database::open`], for a short-lived connection that answers a glance: it waits at
+    /// most [`GLANCE_TIMEOUT`] for another process, then says `Busy`.
+    pub(crate) fn open_for_glance(path: &Path) -> Result<Self> {
+        Self::open_waiting(path, GLANCE_TIMEOUT)
+    }
+
+    fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Self> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -81,7 +96,8 @@ impl Database {
         let opened = Connection::open_with_flags(path, flags)
             .map_err(Error::from)
             .and_then(|mut conn| {
-                configure(&conn)?;
+                conn.busy_timeout(wait)?;
+                configure(&conn, wait)?;
                 migrate(&mut conn)?;
                 Ok(conn)
             });
@@ -217,7 +233,7 @@ fn create_private_file(path: &Path) -> Result<()> {
     }
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+fn configure(conn: &Connection, wait: std::time::Duration) -> Result<()> {
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Storage(0));
@@ -229,7 +245,7 @@ fn configure(conn: &Connection) -> Result<()> {
          PRAGMA foreign_keys=ON;
          PRAGMA cell_size_check=ON;",
     )?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_timeout(wait)?;
     // Every statement a write runs is prepared once per connection: parsing SQL on every
     // note saved was a measurable share of a write's CPU time (docs/PERFORMANCE.md).
     conn.set_prepared_statement_cache_capacity(64);
@@ -321,6 +337,29 @@ pub(crate) mod tests {
                 (t, cols)
             })
             .collect()
+    }
+
+    /// Another process holding the file's lock exclusively (as a rotation's commit, or a
+    /// tool, can): a glance answers `Busy` instead of waiting out the long timeout.
+    #[test]
+    fn a_glance_beside_an_exclusive_lock_is_busy_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        drop(Database::open(&path).unwrap());
+        let holder = Connection::open(&path).unwrap();
+        holder
+            .execute_batch("PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;")
+            .unwrap();
+        holder.execute_batch("DELETE FROM retired_key").unwrap();
+        let Err(e) = Database::open_for_glance(&path) else {
+            panic!("opened beside an exclusive lock");
+        };
+        assert_eq!(e, Error::Busy);
+        holder
+            .execute_batch("COMMIT; PRAGMA locking_mode=NORMAL;")
+            .unwrap();
+        drop(holder);
+        Database::open_for_glance(&path).unwrap();
     }
 
     #[test]
