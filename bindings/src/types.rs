@@ -57,7 +57,7 @@ pub struct HarbourConfig {
 #[derive(Debug, Clone, uniffi::Enum)]
 pub enum KdfSetting {
     /// Measure the phone and aim for `target` per unlock (0.75 s is the recommended value),
-    /// using at most `max_memory_mib` (64 recommended; 32 on low-RAM devices).
+    /// using at most `maxMemoryMib` (64 recommended; 32 on low-RAM devices).
     Calibrated {
         target: Duration,
         max_memory_mib: i32,
