@@ -108,11 +108,11 @@ fn is_unlocked_and_lock_answer_while_an_unlock_is_running_and_the_lock_wins() {
 fn a_lock_during_a_long_call_wipes_the_keys_as_that_call_ends() {
     let (_dir, keys, h) = setup();
     h.unlock(Secret::from_text(PIN)).unwrap();
-    // A reauthentication holds the state lock through the same key-store call.
+    // A rotation holds the state lock through the same key-store call.
     let (entered, release) = keys.arm();
     let busy = {
         let h = h.clone();
-        std::thread::spawn(move || h.reauthenticate(Secret::from_text(PIN)))
+        std::thread::spawn(move || h.rotate_data_key(Secret::from_text(PIN)))
     };
     entered.recv().unwrap();
     let h2 = h.clone();
@@ -183,11 +183,11 @@ fn quick_access_read_beside_a_busy_lock_still_hides_notes_in_a_supported_session
     h.set_note_quick_access(&id, true).unwrap();
     h.begin_supported_session().unwrap();
 
-    // A reauthentication holds the state lock through a key-store call.
+    // Ending the session checks the secret with the state lock held, through a key-store call.
     let (entered, release) = keys.arm();
     let busy = {
         let h = h.clone();
-        std::thread::spawn(move || h.reauthenticate(Secret::from_text(PIN)))
+        std::thread::spawn(move || h.end_supported_session(Secret::from_text(PIN)))
     };
     entered.recv().unwrap();
     let h2 = h.clone();
@@ -199,4 +199,41 @@ fn quick_access_read_beside_a_busy_lock_still_hides_notes_in_a_supported_session
     );
     release.send(()).unwrap();
     busy.join().unwrap().unwrap();
+}
+
+#[test]
+fn notes_can_be_written_while_a_reauthentication_derives_its_key() {
+    let (_dir, keys, h) = setup();
+    h.unlock(Secret::from_text(PIN)).unwrap();
+    // "Enter your PIN again" before an export: Argon2id runs without the state lock.
+    let (entered, release) = keys.arm();
+    let reauth = {
+        let h = h.clone();
+        std::thread::spawn(move || h.reauthenticate(Secret::from_text(PIN)))
+    };
+    entered.recv().unwrap();
+    let h2 = h.clone();
+    answers(move || h2.add_note("written meanwhile".into(), vec![])).unwrap();
+    let h2 = h.clone();
+    assert_eq!(answers(move || h2.list_notes()).unwrap().notes.len(), 2);
+    release.send(()).unwrap();
+    reauth.join().unwrap().unwrap();
+    assert!(h.authenticated_at().is_some());
+}
+
+#[test]
+fn a_lock_during_a_reauthentication_wins() {
+    let (_dir, keys, h) = setup();
+    h.unlock(Secret::from_text(PIN)).unwrap();
+    let (entered, release) = keys.arm();
+    let reauth = {
+        let h = h.clone();
+        std::thread::spawn(move || h.reauthenticate(Secret::from_text(PIN)))
+    };
+    entered.recv().unwrap();
+    h.lock().unwrap();
+    release.send(()).unwrap();
+    assert_eq!(reauth.join().unwrap(), Err(Error::Locked));
+    assert!(!h.is_unlocked());
+    assert_eq!(h.authenticated_at(), None);
 }

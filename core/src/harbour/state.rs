@@ -11,9 +11,13 @@
 //! [`Quick`]: a vault to read with no secret) and wipe the stack the call used when they drop
 //! (see `stack.rs`), so no caller has to remember to.
 //!
-//! Two answers never wait for that mutex, because a UI asks them on its main thread while
-//! another thread may hold it for most of a second (Argon2id in an unlock, a rotation, a long
-//! list): "is it unlocked?" and "lock now". [`Status`] answers the first from atomics. A lock
+//! Checking a secret (unlock, reauthenticate) does not hold the mutex: the key is derived
+//! on a connection of its own, one derivation at a time ([`SessionState::kdf_turn`]), and the
+//! keys are installed in a short hold after. Work that changes keys (a rotation, a new
+//! secret) still holds it for most of a second, as a long list can.
+//!
+//! Two answers never wait for that mutex, because a UI asks them on its main thread:
+//! "is it unlocked?" and "lock now". [`Status`] answers the first from atomics. A lock
 //! bumps a counter first; keys installed before that number are dead from that instant —
 //! `is_unlocked` is false, an unlock still running discards the keys it derives, and whoever
 //! holds the mutex wipes them when it lets go (or the lock itself, if the mutex is free).
@@ -39,6 +43,9 @@ pub(crate) struct SessionState {
     keystore: Arc<dyn PlatformKeyStore>,
     inner: Mutex<Inner>,
     status: Status,
+    /// One key derivation at a time (each takes 64 MiB on a phone). Held instead of the state
+    /// mutex while a secret is checked, so nothing else waits for Argon2id.
+    kdf: Mutex<()>,
 }
 
 /// What the main thread may ask without the state mutex.
@@ -95,6 +102,7 @@ impl SessionState {
                 supported: AtomicBool::new(false),
                 checkpoint_due: AtomicBool::new(false),
             },
+            kdf: Mutex::new(()),
         }
     }
 
@@ -152,6 +160,30 @@ impl SessionState {
         // asked for after the call began, and wins over it.
         let began_at = self.locks();
         self.held(began_at, self.inner())
+    }
+
+    /// The lock count now: a call that checks a secret outside the state lock reads it before
+    /// it starts, and hands it to [`SessionState::hold_from`], so a lock meanwhile wins.
+    pub(crate) fn began(&self) -> u64 {
+        self.locks()
+    }
+
+    /// Takes the state lock for a call that began at `began_at` (see [`SessionState::began`]).
+    pub(crate) fn hold_from(&self, began_at: u64) -> Held<'_> {
+        self.held(began_at, self.inner())
+    }
+
+    /// A turn at the key derivation, with a connection of its own, for checking a secret
+    /// without the state lock: everything else goes on meanwhile. Wipes the stack as it ends.
+    pub(crate) fn kdf_turn(&self) -> Result<KdfTurn<'_>> {
+        let gate = self.kdf.lock().unwrap_or_else(|e| e.into_inner());
+        if !self.db_path().exists() {
+            return Err(Error::NoVault);
+        }
+        Ok(KdfTurn {
+            db: Database::open(&self.db_path())?,
+            _gate: gate,
+        })
     }
 
     /// The state lock if it is free right now.
@@ -254,6 +286,19 @@ impl SessionState {
             .as_mut()
             .map(f)
             .ok_or(Error::NotFound("supported session"))
+    }
+}
+
+/// A turn at the key derivation (see [`SessionState::kdf_turn`]).
+pub(crate) struct KdfTurn<'s> {
+    pub(crate) db: Database,
+    _gate: MutexGuard<'s, ()>,
+}
+
+impl Drop for KdfTurn<'_> {
+    fn drop(&mut self) {
+        // The derivation ran on this stack.
+        crate::stack::scrub();
     }
 }
 
@@ -363,9 +408,15 @@ impl Held<'_> {
         true
     }
 
-    /// The secret was entered again while unlocked.
-    pub(crate) fn reauthenticated(&mut self, now: Timestamp) {
+    /// The secret was entered again while unlocked. `Locked` if a lock came since this call
+    /// began: the keys it vouched for are gone.
+    pub(crate) fn reauthenticated(&mut self, now: Timestamp) -> Result<()> {
+        if self.owner.locks() != self.began_at {
+            return Err(Error::Locked);
+        }
+        self.require_unlocked()?;
         self.inner.authenticated_at = Some(now);
+        Ok(())
     }
 
     pub(crate) fn lock(&mut self) {

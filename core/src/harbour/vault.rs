@@ -46,10 +46,17 @@ impl Harbour {
         out
     }
 
+    /// The key is derived on a connection of its own, without the state lock, so no other
+    /// call waits behind Argon2id; the keys are installed in a short hold after.
     fn unlock_held(&self, secret: Secret) -> Result<()> {
-        let mut held = self.session.hold();
+        let began_at = self.session.began();
         let now = self.now();
-        let keys = vault::unlock(held.existing()?, self.keystore.as_ref(), &secret, now)?;
+        let keys = {
+            let mut turn = self.session.kdf_turn()?;
+            vault::unlock(&mut turn.db, self.keystore.as_ref(), &secret, now)?
+        };
+        let mut held = self.session.hold_from(began_at);
+        held.existing()?;
         if held.unlocked(keys, now) {
             Ok(())
         } else {
@@ -78,13 +85,16 @@ impl Harbour {
         out
     }
 
+    /// Like unlock, the secret is checked without the state lock.
     fn reauthenticate_held(&self, secret: Secret) -> Result<()> {
-        let mut held = self.session.hold();
-        held.require_unlocked()?;
+        let began_at = self.session.began();
+        self.session.hold().require_unlocked()?;
         let now = self.now();
-        vault::check_secret(held.existing()?, self.keystore.as_ref(), &secret, now)?;
-        held.reauthenticated(now);
-        Ok(())
+        {
+            let mut turn = self.session.kdf_turn()?;
+            vault::check_secret(&mut turn.db, self.keystore.as_ref(), &secret, now)?;
+        }
+        self.session.hold_from(began_at).reauthenticated(now)
     }
 
     /// When the secret was last entered (for apps showing "enter your PIN again").
