@@ -83,9 +83,9 @@ impl Harbour {
     pub async fn unlock(self: Arc<Self>, secret: Vec<u8>) -> Result<()> {
         let secret = Secret::new(secret);
         self.off_thread(move |core, cancelled| {
-            core.unlock(secret)?;
+            core.unlock_if_wanted(secret, &|| !cancelled.is_set())?;
             if cancelled.is_set() {
-                // Nobody is waiting to show the unlocked vault: do not leave it open.
+                // Cancelled in the instant after the keys went in: do not leave it open.
                 core.lock()?;
             }
             Ok(())

@@ -237,3 +237,18 @@ fn a_lock_during_a_reauthentication_wins() {
     assert!(!h.is_unlocked());
     assert_eq!(h.authenticated_at(), None);
 }
+
+#[test]
+fn an_unlock_nobody_waits_for_any_more_leaves_the_vault_locked() {
+    let (_dir, _keys, h) = setup();
+    // The FFI asks "is anyone still waiting?" (a cancelled coroutine says no) just before the
+    // keys go in.
+    assert_eq!(
+        h.unlock_if_wanted(Secret::from_text(PIN), &|| false),
+        Err(Error::Locked)
+    );
+    assert!(!h.is_unlocked());
+    h.unlock_if_wanted(Secret::from_text(PIN), &|| true)
+        .unwrap();
+    assert!(h.is_unlocked());
+}

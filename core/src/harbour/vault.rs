@@ -41,14 +41,20 @@ impl Harbour {
     }
 
     pub fn unlock(&self, secret: Secret) -> Result<()> {
-        let out = self.unlock_held(secret);
+        self.unlock_if_wanted(secret, &|| true)
+    }
+
+    /// As [`Harbour::unlock`], asking `wanted` just before the keys go in: a caller that has
+    /// stopped waiting (a cancelled coroutine) gets `Locked` and the vault stays locked.
+    pub fn unlock_if_wanted(&self, secret: Secret, wanted: &dyn Fn() -> bool) -> Result<()> {
+        let out = self.unlock_held(secret, wanted);
         self.tell_after(&out);
         out
     }
 
     /// The key is derived on a connection of its own, without the state lock, so no other
     /// call waits behind Argon2id; the keys are installed in a short hold after.
-    fn unlock_held(&self, secret: Secret) -> Result<()> {
+    fn unlock_held(&self, secret: Secret, wanted: &dyn Fn() -> bool) -> Result<()> {
         let began_at = self.session.began();
         let now = self.now();
         let keys = {
@@ -57,10 +63,11 @@ impl Harbour {
         };
         let mut held = self.session.hold_from(began_at);
         held.existing()?;
-        if held.unlocked(keys, now) {
+        if wanted() && held.unlocked(keys, now) {
             Ok(())
         } else {
-            // `lock` came while the key was being derived (the quick exit): it wins.
+            // `lock` came while the key was being derived (the quick exit), or nobody waits
+            // for this unlock any more: the keys are dropped, wiped.
             Err(Error::Locked)
         }
     }

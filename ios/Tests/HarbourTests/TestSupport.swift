@@ -13,13 +13,3 @@ func assertThrowsAsync(
         return error
     }
 }
-
-/// Waits (up to `seconds`) for `condition`, for work that finishes on Harbour's own thread.
-func eventually(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-    let until = Date().addingTimeInterval(seconds)
-    while Date() < until {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.005)
-    }
-    return condition()
-}

@@ -13,13 +13,3 @@ suspend inline fun <reified T : Throwable> assertThrowsSuspend(block: () -> Unit
     }
     throw AssertionError("expected ${T::class.java.simpleName}, but nothing was thrown")
 }
-
-/** Waits (up to [seconds]) for [condition], for work that finishes on Harbour's own thread. */
-fun eventually(seconds: Long = 10, condition: () -> Boolean): Boolean {
-    val until = System.nanoTime() + seconds * 1_000_000_000
-    while (System.nanoTime() < until) {
-        if (condition()) return true
-        Thread.sleep(5)
-    }
-    return condition()
-}
