@@ -1,9 +1,10 @@
 //! The calls a UI makes on its main thread — `is_unlocked`, `lock`, `vault_state` and the
-//! quick-access reads a lock screen or widget shows — never wait behind slow work, and a lock wins over an unlock that is
-//! still deriving its key.
+//! quick-access reads a lock screen or widget shows — never wait behind slow work; a lock wins
+//! over an unlock that is still deriving its key; and checking a secret holds up no other call.
 //!
-//! Deterministic, not timed: a key store that stops inside `unwrap` (which every unlock calls,
-//! after the KDF, with the state lock held) until the test lets it go.
+//! Deterministic, not timed: a key store that stops inside `unwrap` (which every secret check
+//! calls after the KDF: with the state lock held in a rotation or at the end of a supported
+//! session, without it in an unlock or a reauthentication) until the test lets it go.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -73,15 +74,24 @@ fn answers<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
         .expect("the call waited behind the unlock")
 }
 
+/// Starts `call` on another thread and returns once it has stopped in the key store's
+/// `unwrap` (mid-way through its secret check): its handle, and the sender that lets it go on.
+fn stopped_in<T: Send + 'static>(
+    keys: &GatedKeyStore,
+    h: &Arc<Harbour>,
+    call: impl FnOnce(&Harbour) -> T + Send + 'static,
+) -> (std::thread::JoinHandle<T>, Sender<()>) {
+    let (entered, release) = keys.arm();
+    let h = h.clone();
+    let handle = std::thread::spawn(move || call(&h));
+    entered.recv().unwrap();
+    (handle, release)
+}
+
 #[test]
 fn is_unlocked_and_lock_answer_while_an_unlock_is_running_and_the_lock_wins() {
     let (_dir, keys, h) = setup();
-    let (entered, release) = keys.arm();
-    let unlocking = {
-        let h = h.clone();
-        std::thread::spawn(move || h.unlock(Secret::from_text(PIN)))
-    };
-    entered.recv().unwrap(); // the unlock holds the state lock now, mid-way
+    let (unlocking, release) = stopped_in(&keys, &h, |h| h.unlock(Secret::from_text(PIN))); // mid-way through its secret check
 
     let h2 = h.clone();
     assert!(!answers(move || h2.is_unlocked()));
@@ -109,12 +119,7 @@ fn a_lock_during_a_long_call_wipes_the_keys_as_that_call_ends() {
     let (_dir, keys, h) = setup();
     h.unlock(Secret::from_text(PIN)).unwrap();
     // A rotation holds the state lock through the same key-store call.
-    let (entered, release) = keys.arm();
-    let busy = {
-        let h = h.clone();
-        std::thread::spawn(move || h.rotate_data_key(Secret::from_text(PIN)))
-    };
-    entered.recv().unwrap();
+    let (busy, release) = stopped_in(&keys, &h, |h| h.rotate_data_key(Secret::from_text(PIN)));
     let h2 = h.clone();
     answers(move || h2.lock()).unwrap();
     assert!(!h.is_unlocked(), "locked from the moment lock returned");
@@ -128,12 +133,7 @@ fn a_lock_during_a_long_call_wipes_the_keys_as_that_call_ends() {
 #[test]
 fn an_unlock_with_no_lock_in_between_still_unlocks() {
     let (_dir, keys, h) = setup();
-    let (entered, release) = keys.arm();
-    let unlocking = {
-        let h = h.clone();
-        std::thread::spawn(move || h.unlock(Secret::from_text(PIN)))
-    };
-    entered.recv().unwrap();
+    let (unlocking, release) = stopped_in(&keys, &h, |h| h.unlock(Secret::from_text(PIN)));
     let h2 = h.clone();
     assert!(
         !answers(move || h2.is_unlocked()),
@@ -159,12 +159,7 @@ fn quick_access_answers_while_an_unlock_is_running() {
     h.set_plan_quick_access(Section::PeopleToAsk, true).unwrap();
     h.lock().unwrap();
 
-    let (entered, release) = keys.arm();
-    let unlocking = {
-        let h = h.clone();
-        std::thread::spawn(move || h.unlock(Secret::from_text(PIN)))
-    };
-    entered.recv().unwrap();
+    let (unlocking, release) = stopped_in(&keys, &h, |h| h.unlock(Secret::from_text(PIN)));
     let h2 = h.clone();
     let notes = answers(move || h2.quick_access_notes()).unwrap();
     assert_eq!(notes.len(), 1);
@@ -184,12 +179,9 @@ fn quick_access_read_beside_a_busy_lock_still_hides_notes_in_a_supported_session
     h.begin_supported_session().unwrap();
 
     // Ending the session checks the secret with the state lock held, through a key-store call.
-    let (entered, release) = keys.arm();
-    let busy = {
-        let h = h.clone();
-        std::thread::spawn(move || h.end_supported_session(Secret::from_text(PIN)))
-    };
-    entered.recv().unwrap();
+    let (busy, release) = stopped_in(&keys, &h, |h| {
+        h.end_supported_session(Secret::from_text(PIN))
+    });
     let h2 = h.clone();
     assert!(answers(move || h2.quick_access()).unwrap().notes.is_empty());
     let h2 = h.clone();
@@ -206,12 +198,7 @@ fn notes_can_be_written_while_a_reauthentication_derives_its_key() {
     let (_dir, keys, h) = setup();
     h.unlock(Secret::from_text(PIN)).unwrap();
     // "Enter your PIN again" before an export: Argon2id runs without the state lock.
-    let (entered, release) = keys.arm();
-    let reauth = {
-        let h = h.clone();
-        std::thread::spawn(move || h.reauthenticate(Secret::from_text(PIN)))
-    };
-    entered.recv().unwrap();
+    let (reauth, release) = stopped_in(&keys, &h, |h| h.reauthenticate(Secret::from_text(PIN)));
     let h2 = h.clone();
     answers(move || h2.add_note("written meanwhile".into(), vec![])).unwrap();
     let h2 = h.clone();
@@ -225,12 +212,7 @@ fn notes_can_be_written_while_a_reauthentication_derives_its_key() {
 fn a_lock_during_a_reauthentication_wins() {
     let (_dir, keys, h) = setup();
     h.unlock(Secret::from_text(PIN)).unwrap();
-    let (entered, release) = keys.arm();
-    let reauth = {
-        let h = h.clone();
-        std::thread::spawn(move || h.reauthenticate(Secret::from_text(PIN)))
-    };
-    entered.recv().unwrap();
+    let (reauth, release) = stopped_in(&keys, &h, |h| h.reauthenticate(Secret::from_text(PIN)));
     h.lock().unwrap();
     release.send(()).unwrap();
     assert_eq!(reauth.join().unwrap(), Err(Error::Locked));
