@@ -99,46 +99,37 @@ def api(text, lang):
             if stmt.rstrip().endswith("{") and (top or in_type):
                 stack.append((depth + 1, "hidden", False))
             continue
+        parent_shown = top or bool(in_type and stack[-1][2])
+        indent = "  " * len([x for x in stack if x[2]])
         if lang == "kotlin":
-            m = KOTLIN_TYPE.match(s)
             hidden = bool(KOTLIN_HIDDEN.search(s))
-            if m and (top or in_type):
-                shown = not hidden and (top or stack[-1][2])
-                if shown:
-                    out.append("  " * len([x for x in stack if x[2]]) + s)
-                kind = "enum" if " enum class " in f" {s} " else m.group(1)
-                if "{" in stmt:
-                    stack.append((depth + 1, kind, shown))
-                else:
-                    awaiting = (depth, kind, shown)
-                continue
-            if in_type and stack[-1][2]:
-                enum_entry = stack[-1][1] == "enum" and re.match(r"^[A-Z][A-Z0-9_]*(\(.*\))?$", s)
-                if (KOTLIN_MEMBER.match(s) and not hidden) or enum_entry:
-                    out.append("  " * len([x for x in stack if x[2]]) + s)
-            elif top and KOTLIN_MEMBER.match(s) and not hidden:
-                out.append(s)
+            m = KOTLIN_TYPE.match(s)
+            kind = m and ("enum" if " enum class " in f" {s} " else m.group(1))
+            shown = not hidden and parent_shown
+            enum_entry = in_type and stack[-1][1] == "enum" and re.match(r"^[A-Z][A-Z0-9_]*(\(.*\))?$", s)
+            member = (bool(KOTLIN_MEMBER.match(s)) and not hidden) or bool(enum_entry)
         else:
-            m = SWIFT_TYPE.match(s)
             public = s.startswith(("public ", "open "))
-            if m and (top or in_type):
-                kind = m.group(1)
-                # Extensions are public API when they add conformances or public members.
-                shown = (public or kind == "extension") and (top or stack[-1][2])
-                if shown:
-                    out.append("  " * len([x for x in stack if x[2]]) + s)
-                if "{" in stmt:
-                    stack.append((depth + 1, kind, shown))
-                else:
-                    awaiting = (depth, kind, shown)
-                continue
-            if in_type and stack[-1][2]:
-                kind = stack[-1][1]
-                mm = SWIFT_MEMBER.match(s)
-                if mm and (public or kind == "protocol" or (kind == "enum" and mm.group(1) == "case")):
-                    out.append("  " * len([x for x in stack if x[2]]) + s)
-            elif top and public and SWIFT_MEMBER.match(s):
-                out.append(s)
+            m = SWIFT_TYPE.match(s)
+            kind = m and m.group(1)
+            # Extensions are public API when they add conformances or public members.
+            shown = (public or kind == "extension") and parent_shown
+            mm = SWIFT_MEMBER.match(s)
+            parent = stack[-1][1] if in_type else None
+            member = bool(mm) and (
+                public or parent == "protocol" or (parent == "enum" and mm.group(1) == "case")
+            )
+            if top:
+                member = bool(mm) and public
+        if m and (top or in_type):
+            if shown:
+                out.append(indent + s)
+            if "{" in stmt:
+                stack.append((depth + 1, kind, shown))
+            else:
+                awaiting = (depth, kind, shown)
+        elif member and (top or (in_type and stack[-1][2])):
+            out.append(indent + s)
     # An empty `companion object` (uniffi gives every type one) says nothing.
     indent = lambda line: len(line) - len(line.lstrip())
     out = [

@@ -10,7 +10,7 @@
 //! Cancelling (a coroutine cancelled, a Swift task cancelled) drops the future, not the work:
 //! every core call is one transaction, so it finishes whole on its thread or fails whole, and
 //! its answer is dropped. Nothing is left half-done. A call that must not take effect once
-//! nobody waits for it (an unlock) asks [`Cancelled::is_set`] before it returns.
+//! nobody waits for it (an unlock) asks [`Cancelled::is_set`] before it commits.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -158,8 +158,7 @@ impl SessionState {
     pub(crate) fn hold(&self) -> Held<'_> {
         // Read before waiting: a lock that comes while this call waits for the mutex was
         // asked for after the call began, and wins over it.
-        let began_at = self.locks();
-        self.held(began_at, self.inner())
+        self.hold_from(self.began())
     }
 
     /// The lock count now: a call that checks a secret outside the state lock reads it before
@@ -217,8 +216,8 @@ impl SessionState {
     }
 
     /// Forgets every key. Never waits for the state mutex or the disk: from the moment it
-    /// returns no call can use the keys; if another call holds the mutex (an unlock deriving
-    /// its key, a long list), that call wipes them as it lets go. The WAL checkpoint that
+    /// returns no call can use the keys; if another call holds the mutex (a rotation, a long
+    /// list), that call wipes them as it lets go. The WAL checkpoint that
     /// goes with a lock (so old pages leave the side file) is left to the next call that
     /// holds the mutex, or to closing: the pages are ciphertext either way, and a quick exit
     /// on the main thread must not wait on a disk flush.
@@ -260,7 +259,7 @@ impl SessionState {
     /// The vault, for reading quick-access records with no secret. `None`: no vault yet.
     ///
     /// Never waits for the state mutex: quick access is what a lock screen or widget shows,
-    /// often on a main thread, so while another call holds the mutex (an unlock deriving its
+    /// often on a main thread, so while another call holds the mutex (a rotation deriving its
     /// key) the read goes through a short-lived connection of its own.
     pub(crate) fn quick(&self) -> Result<Option<Quick<'_>>> {
         let supported = self.status.supported.load(Ordering::SeqCst);

@@ -6,8 +6,8 @@ use crate::vault::{self, EraseReport, VaultState};
 use crate::{Error, Harbour, Result};
 
 impl Harbour {
-    /// Never waits behind another call: while one holds the vault (an unlock deriving its
-    /// key, a rotation), the state is read through a short-lived connection of its own.
+    /// Never waits behind another call: while one holds the vault (a rotation, a long
+    /// list), the state is read through a short-lived connection of its own.
     pub fn vault_state(&self) -> Result<VaultState> {
         let now = self.now();
         let Some(mut held) = self.session.try_hold() else {
