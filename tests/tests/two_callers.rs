@@ -201,6 +201,7 @@ fn eight_processes_of_reads_writes_and_rotations_see_no_false_tampering_and_lose
     for c in children {
         let out = c.wait_with_output().unwrap();
         let t = tally(&out, "worker");
+        assert_eq!(t["inconsistent"], 0, "a list missed this process's own note");
         tampered += t["tampered"];
         rotations_or_ops += t["ok"];
         acked.extend(
@@ -215,6 +216,94 @@ fn eight_processes_of_reads_writes_and_rotations_see_no_false_tampering_and_lose
     let kept = notes_after(dir.path(), &key, PIN);
     let lost: Vec<&String> = acked.difference(&kept).collect();
     assert!(lost.is_empty(), "{} acknowledged notes lost", lost.len());
+}
+
+/// A widget glancing (a handle never unlocked: the vault's state and the quick-access notes)
+/// while two app processes write and rotate: every glance is an answer or a short `Busy`,
+/// nothing reads as tampered, and every acknowledged write is kept.
+#[test]
+fn a_widget_glancing_while_two_app_processes_write_and_rotate_gets_answers_or_busy() {
+    let ops = if full() { 1_000 } else { 150 };
+    let (dir, key, ids) = vault_with_notes(10);
+    let data = dir.path().join("data");
+    {
+        let h = open(&data, &key);
+        h.unlock(Secret::from_text(PIN)).unwrap();
+        for id in &ids[..3] {
+            h.set_note_quick_access(id, true).unwrap();
+        }
+    }
+    let apps: Vec<Child> = (0..2).map(|i| race(&data, &key, "mixed", ops, i)).collect();
+    let widget = race(&data, &key, "widget", ops * 4, 0);
+    let mut acked: BTreeSet<String> = ids.into_iter().collect();
+    for c in apps {
+        let out = c.wait_with_output().unwrap();
+        let t = tally(&out, "app");
+        assert_eq!((t["tampered"], t["inconsistent"]), (0, 0));
+        acked.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| l.strip_prefix("ack "))
+                .map(str::to_owned),
+        );
+    }
+    // Any outcome but an answer, Busy, Locked or one the tally names ends the widget with an
+    // error, which `tally` reports.
+    let t = tally(&widget.wait_with_output().unwrap(), "widget");
+    assert_eq!(t["tampered"], 0, "a glance read tampering");
+    assert_eq!(t["locked"], 0, "quick access needs no unlock");
+    assert!(t["ok"] > 0, "no glance answered: {t:?}");
+    let kept = notes_after(dir.path(), &key, PIN);
+    assert!(acked.is_subset(&kept), "acknowledged notes lost");
+    let h = open(&data, &key);
+    assert_eq!(h.quick_access_notes().unwrap().len(), 3);
+}
+
+/// Another process holding the database file exclusively (a maintenance tool, or SQLite
+/// recovering a crashed writer's log): a widget's first glance on a new handle says `Busy`
+/// after a short wait instead of waiting out the write timeout (5 s, Android's ANR limit),
+/// and answers once the file is let go. SQLite grants that lock only while no other
+/// connection is open, so the handles here are new ones.
+#[test]
+fn a_glance_beside_a_process_holding_the_file_is_busy_then_answers() {
+    use std::io::{BufRead, BufReader};
+    let (dir, key, ids) = vault_with_notes(2);
+    let data = dir.path().join("data");
+    {
+        let h = open(&data, &key);
+        h.unlock(Secret::from_text(PIN)).unwrap();
+        h.set_note_quick_access(&ids[0], true).unwrap();
+    }
+    let mut holder = Command::new(env!("CARGO_BIN_EXE_harbour-race"))
+        .args([data.to_str().unwrap(), key.to_str().unwrap(), "hold", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(holder.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "held");
+
+    let (state_first, notes_first) = (open(&data, &key), open(&data, &key));
+    // Not a speed target: which wait applied. The glance wait is 250 ms, the write wait 5 s.
+    let asked = std::time::Instant::now();
+    assert_eq!(state_first.vault_state(), Err(Error::Busy));
+    assert_eq!(notes_first.quick_access_notes().map(|n| n.len()), Err(Error::Busy));
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(4),
+        "a glance waited out the write timeout"
+    );
+    drop(holder.stdin.take());
+    assert!(holder.wait().unwrap().success());
+    for h in [&state_first, &notes_first] {
+        assert!(matches!(
+            h.vault_state(),
+            Ok(harbour_core::VaultState::Locked { .. })
+        ));
+        assert_eq!(h.quick_access_notes().unwrap().len(), 1);
+    }
 }
 
 #[test]

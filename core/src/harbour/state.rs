@@ -264,7 +264,7 @@ impl SessionState {
     pub(crate) fn quick(&self) -> Result<Option<Quick<'_>>> {
         let supported = self.status.supported.load(Ordering::SeqCst);
         let source = match self.try_hold() {
-            Some(mut held) => match held.database(false)? {
+            Some(mut held) => match held.database_for_glance()? {
                 Some(_) => QuickSource::Held(held),
                 None => return Ok(None),
             },
@@ -341,6 +341,20 @@ impl Held<'_> {
 
     /// Opens the database if it exists (or `create` is set).
     pub(crate) fn database(&mut self, create: bool) -> Result<Option<&mut Database>> {
+        self.open_database(create, Database::open)
+    }
+
+    /// The database if it exists, for a glance: opening it waits at most the glance time for
+    /// another process. Reads on it go through [`Database::glance`].
+    pub(crate) fn database_for_glance(&mut self) -> Result<Option<&mut Database>> {
+        self.open_database(false, Database::open_in_glance)
+    }
+
+    fn open_database(
+        &mut self,
+        create: bool,
+        open: fn(&Path) -> Result<Database>,
+    ) -> Result<Option<&mut Database>> {
         if self.inner.db.is_none() {
             let path = self.owner.db_path();
             if !create && !path.exists() {
@@ -349,7 +363,7 @@ impl Held<'_> {
             if create {
                 create_private_dir(&self.owner.data_dir)?;
             }
-            let mut db = Database::open(&path)?;
+            let mut db = open(&path)?;
             // Finish any key deletion a crash interrupted. A key store that is unavailable now
             // will be asked again next time.
             let _ = vault::delete_retired_keys(&mut db, self.owner.keystore.as_ref());
@@ -524,15 +538,17 @@ impl Quick<'_> {
     ) -> Result<T> {
         let keystore = self.owner.keystore.as_ref();
         let db = match &mut self.source {
-            QuickSource::Held(held) => held.existing()?,
+            QuickSource::Held(held) => held.database_for_glance()?.ok_or(Error::NoVault)?,
             QuickSource::Aside(db) => db,
         };
-        db.read(|tx| {
-            if vault::vault_row(tx)?.is_none() {
-                return Ok(T::default());
-            }
-            let quick = vault::quick_keys(tx, keystore)?;
-            f(tx, &quick)
+        db.glance(|db| {
+            db.read(|tx| {
+                if vault::vault_row(tx)?.is_none() {
+                    return Ok(T::default());
+                }
+                let quick = vault::quick_keys(tx, keystore)?;
+                f(tx, &quick)
+            })
         })
     }
 }

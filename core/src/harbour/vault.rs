@@ -14,7 +14,10 @@ impl Harbour {
             return self.session.vault_state_aside(now);
         };
         let unlocked = held.is_unlocked();
-        vault::state(held.database(false)?, unlocked, now)
+        match held.database_for_glance()? {
+            Some(db) => db.glance(|db| vault::state(Some(db), unlocked, now)),
+            None => vault::state(None, unlocked, now),
+        }
     }
 
     /// Creates the vault and leaves it unlocked.

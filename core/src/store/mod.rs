@@ -71,21 +71,46 @@ pub(crate) fn current_epoch(conn: &Connection) -> Result<u32> {
 
 pub(crate) struct Database {
     conn: Connection,
+    /// How long this connection's statements wait for another connection's lock.
+    wait: std::time::Duration,
 }
 
 impl Database {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub(crate) fn open(path: &Path) -> Result<Self> {
-        Self::open_waiting(path, BUSY_TIMEOUT)
+        Self::open_waiting(path, BUSY_TIMEOUT, BUSY_TIMEOUT)
     }
 
     /// As [`Database::open`], for a short-lived connection that answers a glance: it waits at
     /// most [`GLANCE_TIMEOUT`] for another process, then says `Busy`.
     pub(crate) fn open_for_glance(path: &Path) -> Result<Self> {
-        Self::open_waiting(path, GLANCE_TIMEOUT)
+        Self::open_waiting(path, GLANCE_TIMEOUT, GLANCE_TIMEOUT)
     }
 
-    fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Self> {
+    /// As [`Database::open`], for a connection that will be kept but is opened by a glance
+    /// (the first call on a new handle is often a widget's): opening waits at most
+    /// [`GLANCE_TIMEOUT`], later writes the ordinary time.
+    pub(crate) fn open_in_glance(path: &Path) -> Result<Self> {
+        Self::open_waiting(path, GLANCE_TIMEOUT, BUSY_TIMEOUT)
+    }
+
+    /// Runs `f` waiting at most [`GLANCE_TIMEOUT`] for another process's lock, whatever this
+    /// connection waits otherwise: a glance on the session's own connection must not wait out
+    /// a write timeout that equals Android's ANR limit.
+    pub(crate) fn glance<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.conn.busy_timeout(GLANCE_TIMEOUT)?;
+        let out = f(self);
+        let restored = self.conn.busy_timeout(self.wait);
+        let out = out?;
+        restored?;
+        Ok(out)
+    }
+
+    fn open_waiting(
+        path: &Path,
+        opening: std::time::Duration,
+        wait: std::time::Duration,
+    ) -> Result<Self> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -96,13 +121,13 @@ impl Database {
         let opened = Connection::open_with_flags(path, flags)
             .map_err(Error::from)
             .and_then(|mut conn| {
-                conn.busy_timeout(wait)?;
-                configure(&conn, wait)?;
+                configure(&conn, opening)?;
                 migrate(&mut conn)?;
+                conn.busy_timeout(wait)?;
                 Ok(conn)
             });
         match opened {
-            Ok(conn) => Ok(Database { conn }),
+            Ok(conn) => Ok(Database { conn, wait }),
             // A read-only directory (a backup being looked at, a phone in a bad state): quick
             // access and the vault's state can still be read, and every write is refused.
             Err(e) if path.parent().is_some_and(read_only_dir) => {
@@ -136,7 +161,10 @@ impl Database {
             // An older schema needs upgrading, which needs writing.
             return Err(Error::Storage(rusqlite::ffi::SQLITE_READONLY));
         }
-        Ok(Database { conn })
+        Ok(Database {
+            conn,
+            wait: BUSY_TIMEOUT,
+        })
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -180,7 +208,7 @@ impl Database {
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
                 r.get::<_, i64>(0)
             });
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.busy_timeout(self.wait)?;
         match truncated {
             Ok(0) => Ok(true),
             Ok(_) | Err(_) => {
@@ -234,6 +262,7 @@ fn create_private_file(path: &Path) -> Result<()> {
 }
 
 fn configure(conn: &Connection, wait: std::time::Duration) -> Result<()> {
+    conn.busy_timeout(wait)?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Storage(0));
@@ -245,7 +274,6 @@ fn configure(conn: &Connection, wait: std::time::Duration) -> Result<()> {
          PRAGMA foreign_keys=ON;
          PRAGMA cell_size_check=ON;",
     )?;
-    conn.busy_timeout(wait)?;
     // Every statement a write runs is prepared once per connection: parsing SQL on every
     // note saved was a measurable share of a write's CPU time (docs/PERFORMANCE.md).
     conn.set_prepared_statement_cache_capacity(64);

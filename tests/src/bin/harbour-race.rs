@@ -8,13 +8,20 @@
 //! - `change-secret`: change the secret from the PIN to the second PIN, once.
 //! - `guess`: one unlock with a wrong PIN.
 //! - `mixed`: COUNT operations — add a note, list, search, quick access, and (for odd seeds) a
-//!   rotation every 25 operations.
+//!   rotation every 25 operations. Every list must hold every note this process has had
+//!   acknowledged so far (reads are consistent with the process's own writes); one that does
+//!   not counts as `inconsistent`.
+//! - `widget`: COUNT glances on a handle that is never unlocked, as a lock-screen widget makes:
+//!   the vault's state and the quick-access notes, each an answer or `Busy`.
+//! - `hold`: takes the database file's lock exclusively (as a maintenance tool or a commit
+//!   can), prints `held`, and keeps it until its standard input closes.
 //!
 //! Prints one line per outcome: `ack NOTE_ID` for a note whose add was acknowledged, and at the
-//! end `done ok=N busy=N locked=N tampered=N wrong=N lockedout=N`. Any other error ends the
-//! process with its name on stderr.
+//! end `done ok=N busy=N locked=N tampered=N wrong=N lockedout=N inconsistent=N`. Any other
+//! error ends the process with its name on stderr.
 
-use std::io::Write;
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
 use std::sync::Arc;
 
 use harbour_core::{Error, FileKeyStore, Harbour, Secret};
@@ -30,6 +37,7 @@ struct Tally {
     tampered: u64,
     wrong: u64,
     locked_out: u64,
+    inconsistent: u64,
 }
 
 impl Tally {
@@ -63,6 +71,9 @@ fn main() {
 }
 
 fn run(data: &str, key: &str, mode: &str, count: u64, seed: u64) -> Result<(), Error> {
+    if mode == "hold" {
+        return hold(data);
+    }
     let config = harbour_tests::testing_config(data);
     let h = Harbour::open(config, Arc::new(FileKeyStore::new(key)))?;
     let pin = || Secret::from_text(PIN);
@@ -117,14 +128,21 @@ fn run(data: &str, key: &str, mode: &str, count: u64, seed: u64) -> Result<(), E
         "guess" => t.count(h.unlock(Secret::from_text("000173")))?,
         "mixed" => {
             unlock(&h, &mut t)?;
+            let mut mine = BTreeSet::new();
             for i in 0..count {
                 let r = match i % 5 {
                     0 | 1 => h
                         .add_note(format!("race {seed} note {i}").into(), vec![])
                         .map(|n| {
                             let _ = writeln!(out, "ack {}", n.id);
+                            mine.insert(n.id);
                         }),
-                    2 => h.list_notes().map(|_| ()),
+                    2 => h.list_notes().map(|listed| {
+                        let seen: BTreeSet<&str> = listed.iter().map(|n| n.id.as_str()).collect();
+                        if mine.iter().any(|id| !seen.contains(id.as_str())) {
+                            t.inconsistent += 1;
+                        }
+                    }),
                     3 => h.search_notes("race note").map(|_| ()),
                     _ => h.quick_access().map(|_| ()),
                 };
@@ -146,12 +164,35 @@ fn run(data: &str, key: &str, mode: &str, count: u64, seed: u64) -> Result<(), E
                 }
             }
         }
+        "widget" => {
+            for i in 0..count {
+                let r = if i % 2 == 0 {
+                    h.vault_state().map(|_| ())
+                } else {
+                    h.quick_access_notes().map(|_| ())
+                };
+                t.count(r)?;
+            }
+        }
         _ => return Err(Error::InvalidInput("unknown mode")),
     }
     let _ = writeln!(
         out,
-        "done ok={} busy={} locked={} tampered={} wrong={} lockedout={}",
-        t.ok, t.busy, t.locked, t.tampered, t.wrong, t.locked_out
+        "done ok={} busy={} locked={} tampered={} wrong={} lockedout={} inconsistent={}",
+        t.ok, t.busy, t.locked, t.tampered, t.wrong, t.locked_out, t.inconsistent
     );
+    Ok(())
+}
+
+/// Holds the database file's lock exclusively, with a write pending, until standard input
+/// closes: the longest another process can be kept from reading.
+fn hold(data: &str) -> Result<(), Error> {
+    let db = rusqlite::Connection::open(std::path::Path::new(data).join("harbour.sqlite3"))
+        .map_err(|_| Error::Io(std::io::ErrorKind::Other))?;
+    db.execute_batch("PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; DELETE FROM retired_key;")
+        .map_err(|_| Error::Busy)?;
+    println!("held");
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    db.execute_batch("COMMIT;").map_err(|_| Error::Busy)?;
     Ok(())
 }
