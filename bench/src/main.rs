@@ -24,6 +24,7 @@ mod sql_store;
 mod state_calls;
 mod stats;
 mod store;
+mod two_processes;
 mod workload;
 
 use std::path::PathBuf;
@@ -58,6 +59,20 @@ fn main() {
         rss::child("backup", n.parse().expect("notes"));
         return;
     }
+    let app: Vec<String> = std::env::args()
+        .skip_while(|a| a != "--app-process")
+        .skip(1)
+        .take(4)
+        .collect();
+    if let [data, key, seconds, rotates] = app.as_slice() {
+        two_processes::child(
+            std::path::Path::new(data),
+            std::path::Path::new(key),
+            seconds.parse().expect("seconds"),
+            rotates == "1",
+        );
+        return;
+    }
     let phases: Vec<String> = std::env::args()
         .skip_while(|a| a != "--store-phases")
         .skip(1)
@@ -71,6 +86,7 @@ fn main() {
         // This table alone, for checking a change to the session state without the full run.
         let mut r = report::Report::new(false);
         r.state_calls(&state_calls::run(2_000, 40));
+        r.two_processes(&two_processes::run(2_000, 40));
         println!("{}", r.finish());
         return;
     }
@@ -149,6 +165,11 @@ fn run(o: &Options) -> String {
         state_calls::run(200, 2)
     } else {
         state_calls::run(2_000, 40)
+    });
+    r.two_processes(&if o.quick {
+        two_processes::run(200, 2)
+    } else {
+        two_processes::run(2_000, 40)
     });
 
     eprintln!("help now…");

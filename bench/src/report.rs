@@ -178,6 +178,33 @@ impl Report {
         );
     }
 
+    pub fn two_processes(&mut self, s: &crate::two_processes::TwoProcesses) {
+        let row = |name: &str, x: &Summary, busy: usize| {
+            format!(
+                "| {name} | {} | {busy} | {} | {} | {} | {} |\n",
+                x.runs,
+                dur(x.median),
+                dur(x.p99),
+                dur(x.max),
+                met(x.max < Duration::from_secs(1))
+            )
+        };
+        let _ = writeln!(
+            self.out,
+            "### Two processes, one vault\n\n\
+             For {} s, this process glances every 5 ms as a widget (the vault's state or the \
+             quick-access notes, never unlocked) and, every tenth time, adds a note as a second \
+             app instance, while two other processes on the same directory and key file add notes, \
+             list {}+ notes and (one of them) rotate the data key. Target: the longest wait \
+             under 1 s, far under Android's 5 s ANR limit.\n\n\
+             | call | samples | of them `Busy` | median | p99 | max | met |\n|---|---|---|---|---|---|---|\n{}{}",
+            s.seconds,
+            s.notes,
+            row("glance", &s.glance, s.glance_busy),
+            row("add a note", &s.write, s.write_busy)
+        );
+    }
+
     pub fn directory(&mut self, bundled: &Summary, g: &Generated) {
         let _ = writeln!(
             self.out,

@@ -201,7 +201,10 @@ fn eight_processes_of_reads_writes_and_rotations_see_no_false_tampering_and_lose
     for c in children {
         let out = c.wait_with_output().unwrap();
         let t = tally(&out, "worker");
-        assert_eq!(t["inconsistent"], 0, "a list missed this process's own note");
+        assert_eq!(
+            t["inconsistent"], 0,
+            "a list missed this process's own note"
+        );
         tampered += t["tampered"];
         rotations_or_ops += t["ok"];
         acked.extend(
@@ -290,7 +293,10 @@ fn a_glance_beside_a_process_holding_the_file_is_busy_then_answers() {
     // Not a speed target: which wait applied. The glance wait is 250 ms, the write wait 5 s.
     let asked = std::time::Instant::now();
     assert_eq!(state_first.vault_state(), Err(Error::Busy));
-    assert_eq!(notes_first.quick_access_notes().map(|n| n.len()), Err(Error::Busy));
+    assert_eq!(
+        notes_first.quick_access_notes().map(|n| n.len()),
+        Err(Error::Busy)
+    );
     assert!(
         asked.elapsed() < std::time::Duration::from_secs(4),
         "a glance waited out the write timeout"
