@@ -7,56 +7,81 @@
 // Secure Enclave can decrypt. Where no Secure Enclave exists (the simulator), the same key type
 // is kept in the Keychain with the same accessibility.
 //
-// Only compiled where the Security framework exists; on Linux this file is empty.
+// Only compiled where the Security framework exists; on Linux this file is empty. What each
+// failure means for Harbour is decided in KeyStoreContract.swift, which is tested everywhere.
 
 #if canImport(Security) && (os(iOS) || os(macOS))
 import Foundation
 import HarbourCore
 import Security
 
-public final class KeychainPlatformKeyStore: PlatformKeyStore {
-    private let useSecureEnclave: Bool
-    private let algorithm: SecKeyAlgorithm = .eciesEncryptionCofactorVariableIVX963SHA256AESGCM
-    private let lock = NSLock()
+/// The platform key store for iOS. Failures follow Harbour's contract (KeyStoreContract.swift):
+/// a locked phone is `Unavailable`, never tampering.
+public final class KeychainPlatformKeyStore: PlatformKeyStore, @unchecked Sendable {
+    private let store: ContractKeyStore<SecKeyOperations>
 
     public init(useSecureEnclave: Bool = true) {
         #if targetEnvironment(simulator)
-        self.useSecureEnclave = false
+        let enclave = false
         #else
-        self.useSecureEnclave = useSecureEnclave
+        let enclave = useSecureEnclave
         #endif
+        store = ContractKeyStore(SecKeyOperations(useSecureEnclave: enclave))
     }
 
-    private func tag(_ alias: String) -> Data { Data("org.harbour.keystore.\(alias)".utf8) }
+    public func wrap(alias: String, plaintext: Data) throws -> Data {
+        try store.wrap(alias: alias, plaintext: plaintext)
+    }
 
-    private func existingKey(_ alias: String) throws -> SecKey? {
+    public func unwrap(alias: String, wrapped: Data) throws -> Data {
+        try store.unwrap(alias: alias, wrapped: wrapped)
+    }
+
+    public func delete(alias: String) throws {
+        try store.delete(alias: alias)
+    }
+}
+
+/// The Security framework calls behind ``KeychainPlatformKeyStore``.
+public struct SecKeyOperations: KeyOperations {
+    let useSecureEnclave: Bool
+    private let algorithm: SecKeyAlgorithm = .eciesEncryptionCofactorVariableIVX963SHA256AESGCM
+
+    init(useSecureEnclave: Bool) {
+        // KeyStoreContract.swift writes these out so that it compiles on Linux.
+        assert(KeychainStatus.itemNotFound == errSecItemNotFound)
+        assert(KeychainStatus.interactionNotAllowed == errSecInteractionNotAllowed)
+        assert(KeychainStatus.notAvailable == errSecNotAvailable)
+        self.useSecureEnclave = useSecureEnclave
+    }
+
+    public func find(tag: Data) -> KeyLookup<SecKey> {
         let query: [String: Any] = [
             kSecClass as String: kSecClassKey,
-            kSecAttrApplicationTag as String: tag(alias),
+            kSecAttrApplicationTag as String: tag,
             kSecAttrKeyType as String: kSecAttrKeyTypeECSECPrimeRandom,
             kSecReturnRef as String: true,
         ]
         var item: CFTypeRef?
         let status = SecItemCopyMatching(query as CFDictionary, &item)
         switch status {
-        case errSecSuccess: return (item as! SecKey)
-        case errSecItemNotFound: return nil
-        case errSecInteractionNotAllowed: throw PlatformKeyError.Unavailable
-        default: throw PlatformKeyError.Failed
+        case errSecSuccess: return .found(item as! SecKey)
+        case errSecItemNotFound: return .missing
+        default: return .failed(status)
         }
     }
 
-    private func createKey(_ alias: String) throws -> SecKey {
+    public func create(tag: Data) throws -> SecKey {
         var error: Unmanaged<CFError>?
         guard let access = SecAccessControlCreateWithFlags(
             nil, kSecAttrAccessibleWhenUnlockedThisDeviceOnly, .privateKeyUsage, &error
-        ) else { throw PlatformKeyError.Failed }
+        ) else { throw KeychainStatus(Self.status(of: error)) }
         var attributes: [String: Any] = [
             kSecAttrKeyType as String: kSecAttrKeyTypeECSECPrimeRandom,
             kSecAttrKeySizeInBits as String: 256,
             kSecPrivateKeyAttrs as String: [
                 kSecAttrIsPermanent as String: true,
-                kSecAttrApplicationTag as String: tag(alias),
+                kSecAttrApplicationTag as String: tag,
                 kSecAttrAccessControl as String: access,
             ] as [String: Any],
         ]
@@ -64,46 +89,39 @@ public final class KeychainPlatformKeyStore: PlatformKeyStore {
             attributes[kSecAttrTokenID as String] = kSecAttrTokenIDSecureEnclave
         }
         guard let key = SecKeyCreateRandomKey(attributes as CFDictionary, &error) else {
-            throw PlatformKeyError.Failed
+            throw KeychainStatus(Self.status(of: error))
         }
         return key
     }
 
-    public func wrap(alias: String, plaintext: Data) throws -> Data {
-        lock.lock(); defer { lock.unlock() }
-        let key = try existingKey(alias) ?? createKey(alias)
+    public func encrypt(with key: SecKey, _ plaintext: Data) -> Data? {
         guard let publicKey = SecKeyCopyPublicKey(key),
-              SecKeyIsAlgorithmSupported(publicKey, .encrypt, algorithm) else {
-            throw PlatformKeyError.Failed
-        }
+              SecKeyIsAlgorithmSupported(publicKey, .encrypt, algorithm) else { return nil }
+        // A copy this store owns, so it can be wiped after use. The Data the bindings pass in
+        // is immutable and cannot be overwritten in safe Swift; Harbour wipes its own copy.
+        let copy = NSMutableData(data: plaintext)
+        defer { copy.resetBytes(in: NSRange(location: 0, length: copy.length)) }
         var error: Unmanaged<CFError>?
-        guard let sealed = SecKeyCreateEncryptedData(publicKey, algorithm, plaintext as CFData, &error) else {
-            throw PlatformKeyError.Failed
-        }
-        return sealed as Data
+        return SecKeyCreateEncryptedData(publicKey, algorithm, copy as CFData, &error) as Data?
     }
 
-    public func unwrap(alias: String, wrapped: Data) throws -> Data {
-        lock.lock(); defer { lock.unlock() }
-        guard let key = try existingKey(alias) else { throw PlatformKeyError.NotFound }
+    public func decrypt(with key: SecKey, _ wrapped: Data) -> Data? {
         var error: Unmanaged<CFError>?
-        guard let plain = SecKeyCreateDecryptedData(key, algorithm, wrapped as CFData, &error) else {
-            // ECIES with AES-GCM fails authentication on any changed byte.
-            throw PlatformKeyError.Rejected
-        }
-        return plain as Data
+        return SecKeyCreateDecryptedData(key, algorithm, wrapped as CFData, &error) as Data?
     }
 
-    public func delete(alias: String) throws {
-        lock.lock(); defer { lock.unlock() }
+    public func delete(tag: Data) -> Int32 {
         let query: [String: Any] = [
             kSecClass as String: kSecClassKey,
-            kSecAttrApplicationTag as String: tag(alias),
+            kSecAttrApplicationTag as String: tag,
         ]
-        let status = SecItemDelete(query as CFDictionary)
-        guard status == errSecSuccess || status == errSecItemNotFound else {
-            throw PlatformKeyError.Failed
-        }
+        return SecItemDelete(query as CFDictionary)
+    }
+
+    /// The OSStatus inside a Security CFError (its code, in NSOSStatusErrorDomain).
+    private static func status(of error: Unmanaged<CFError>?) -> Int32 {
+        guard let error = error?.takeRetainedValue() else { return -1 }
+        return Int32(truncatingIfNeeded: CFErrorGetCode(error))
     }
 }
 #endif

@@ -2,14 +2,9 @@ package org.harbour.android
 
 import android.os.Build
 import android.security.keystore.KeyGenParameterSpec
-import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.KeyProperties
-import android.security.keystore.StrongBoxUnavailableException
-import android.security.keystore.UserNotAuthenticatedException
 import java.security.KeyStore
 import java.security.ProviderException
-import java.security.UnrecoverableKeyException
-import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
@@ -26,17 +21,30 @@ import org.harbour.core.PlatformKeyStore
  * Wrapped format: version byte 1 | 12-byte IV (chosen by the Keystore) | ciphertext + tag.
  * The alias is bound as associated data, so bytes wrapped under one alias never unwrap under
  * another.
+ *
+ * Failures are mapped by [classifyKeystoreFailure]: a locked phone or a busy Keystore is
+ * `Unavailable` (try again), a key the OS destroyed is `NotFound` (restore from a backup), and
+ * only a failed authentication tag is `Rejected`.
  */
 class AndroidKeystorePlatformKeyStore(
     private val preferStrongBox: Boolean = true,
 ) : PlatformKeyStore {
 
     private val keyStore: KeyStore = KeyStore.getInstance(PROVIDER).apply { load(null) }
+    private val sdk = Build.VERSION.SDK_INT
+
+    /**
+     * Held while a key may be created: two first wraps on different threads would otherwise each
+     * generate a key under one alias, and the second would replace the one the first wrapped
+     * with. Other processes (a widget) are kept apart by Harbour's own vault claim, which every
+     * key creation runs under.
+     */
+    private val creating = Any()
 
     override fun wrap(alias: String, plaintext: ByteArray): ByteArray = guarded {
         try {
             val cipher = Cipher.getInstance(TRANSFORMATION)
-            cipher.init(Cipher.ENCRYPT_MODE, keyFor(alias) ?: createKey(alias))
+            cipher.init(Cipher.ENCRYPT_MODE, existingOrNewKey(alias))
             cipher.updateAAD(alias.toByteArray(Charsets.UTF_8))
             val sealed = cipher.doFinal(plaintext)
             byteArrayOf(VERSION) + cipher.iv + sealed
@@ -63,6 +71,9 @@ class AndroidKeystorePlatformKeyStore(
     private fun keyFor(alias: String): SecretKey? =
         (keyStore.getEntry(alias, null) as? KeyStore.SecretKeyEntry)?.secretKey
 
+    private fun existingOrNewKey(alias: String): SecretKey =
+        keyFor(alias) ?: synchronized(creating) { keyFor(alias) ?: createKey(alias) }
+
     private fun createKey(alias: String): SecretKey {
         fun spec(strongBox: Boolean) = KeyGenParameterSpec.Builder(
             alias,
@@ -72,7 +83,7 @@ class AndroidKeystorePlatformKeyStore(
             setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
             setKeySize(256)
             setRandomizedEncryptionRequired(true)
-            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
+            if (strongBoxSupported(sdk)) {
                 setUnlockedDeviceRequired(true)
                 if (strongBox) setIsStrongBoxBacked(true)
             }
@@ -80,9 +91,11 @@ class AndroidKeystorePlatformKeyStore(
 
         val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, PROVIDER)
         return try {
-            generator.init(spec(preferStrongBox && Build.VERSION.SDK_INT >= Build.VERSION_CODES.P))
+            generator.init(spec(preferStrongBox && strongBoxSupported(sdk)))
             generator.generateKey()
-        } catch (e: StrongBoxUnavailableException) {
+        } catch (e: ProviderException) {
+            // No StrongBox on this phone after all: a Keystore key is still hardware-backed.
+            if (!retryWithoutStrongBox(e, sdk)) throw e
             generator.init(spec(false))
             generator.generateKey()
         }
@@ -91,22 +104,8 @@ class AndroidKeystorePlatformKeyStore(
     /** Maps platform failures onto the four errors Harbour understands. */
     private inline fun <T> guarded(block: () -> T): T = try {
         block()
-    } catch (e: PlatformKeyException) {
-        throw e
-    } catch (e: AEADBadTagException) {
-        throw PlatformKeyException.Rejected()
-    } catch (e: KeyPermanentlyInvalidatedException) {
-        // The lock screen was removed or changed in a way that destroys keys.
-        throw PlatformKeyException.NotFound()
-    } catch (e: UnrecoverableKeyException) {
-        throw PlatformKeyException.NotFound()
-    } catch (e: UserNotAuthenticatedException) {
-        throw PlatformKeyException.Unavailable()
-    } catch (e: ProviderException) {
-        // Keystore busy or device locked (unlocked-device-only keys).
-        throw PlatformKeyException.Unavailable()
     } catch (e: Exception) {
-        throw PlatformKeyException.Failed()
+        throw classifyKeystoreFailure(e, sdk)
     }
 
     private companion object {
