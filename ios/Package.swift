@@ -43,7 +43,9 @@ if linuxLibDir != nil {
 
 let package = Package(
     name: "Harbour",
-    platforms: [.iOS(.v15), .macOS(.v12)],
+    // iOS only: the XCFramework has device and simulator slices and no macOS one. The
+    // deployment target matches IOS_DEPLOYMENT_TARGET in scripts/release-lib.sh.
+    platforms: [.iOS(.v15)],
     products: [
         .library(name: "Harbour", targets: ["HarbourCore", "HarbourKeychain"]),
     ],

@@ -49,6 +49,14 @@ ensure_kotlinc() {
 # (the same features as the test library, so building it never swaps that library out).
 generate_bindings() {  # library, out dir
     rm -rf "$2"
-    "$ROOT/target/debug/uniffi-bindgen" generate --library "$1" \
-        --language kotlin --language swift --language python --out-dir "$2" >/dev/null 2>&1
+    # Quiet when it works; the whole output when it does not.
+    local log
+    log=$(mktemp)
+    if ! "$ROOT/target/debug/uniffi-bindgen" generate --library "$1" \
+        --language kotlin --language swift --language python --out-dir "$2" >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        return 1
+    fi
+    rm -f "$log"
 }

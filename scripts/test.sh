@@ -29,6 +29,9 @@ cargo test --workspace --locked
 step "generated Kotlin (JVM), Swift (Linux, Debian trixie root) and Python against the library"
 scripts/foreign-tests.sh kotlin swift python
 
+step "release builds: the parts that run on any machine (library names, headers, alignment, dry runs)"
+scripts/test_release.sh
+
 step "benchmarks, quick mode: each one runs (figures are not checked; see docs/PERFORMANCE.md)"
 scripts/bench.sh --quick
 
