@@ -4,6 +4,7 @@ Run by scripts/foreign-tests.sh with the generated bindings' directory in HARBOU
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,15 @@ class ApiSnapshot(unittest.TestCase):
         text = SWIFT.read_text()
         added = text + "\npublic func somethingNew(x: Int32) -> Bool { true }\n"
         self.assertIn("public func somethingNew(x: Int32) -> Bool", api_snapshot.api(added, "swift"))
+
+    def test_the_contract_id_is_not_api_but_other_defaults_are(self):
+        text = KOTLIN.read_text()
+        other_build = re.sub(r'(`contract`: kotlin\.String = )"[^"]*"', r'\1"9.9.9+abcdefabcdef"', text)
+        self.assertNotEqual(other_build, text)
+        self.assertEqual(api_snapshot.api(other_build, "kotlin"), api_snapshot.api(text, "kotlin"))
+        flipped = text.replace("`forParents`: kotlin.Boolean = false", "`forParents`: kotlin.Boolean = true", 1)
+        self.assertNotEqual(flipped, text)
+        self.assertNotEqual(api_snapshot.api(flipped, "kotlin"), api_snapshot.api(text, "kotlin"))
 
 
 if __name__ == "__main__":

@@ -71,6 +71,10 @@ pub enum HarbourError {
     /// Ask for the secret again (`reauthenticate`), then retry.
     #[error("enter the secret again first")]
     ReauthenticationNeeded,
+    /// The generated Kotlin or Swift and the native library come from different builds:
+    /// rebuild both with `scripts/build-release.sh`. Thrown by `Harbour.open` only.
+    #[error("the bindings ({bindings}) do not match the library ({library})")]
+    ContractMismatch { library: String, bindings: String },
 }
 
 /// Why a backup file was refused before its content was read.

@@ -29,26 +29,32 @@ fn notes(v: Vec<harbour_core::Note>) -> Vec<CopingNote> {
     v.into_iter().map(CopingNote::from).collect()
 }
 
+// `Harbour.open`, with this build's contract id as its default (written by build.rs).
+include!(concat!(env!("OUT_DIR"), "/contract.rs"));
+
+/// This library's contract id: its version and a hash of its interface. For an about screen
+/// or a bug report; `Harbour.open` already checks it against the bindings.
+#[uniffi::export]
+pub fn library_contract() -> String {
+    CONTRACT.to_owned()
+}
+
 impl Harbour {
     pub(crate) fn core(&self) -> &harbour_core::Harbour {
         &self.core
     }
 
-    /// Runs `work` on this object from a thread of its own (see [`background`]).
-    pub(crate) async fn off_thread<T: Send + 'static>(
-        self: Arc<Self>,
-        work: impl FnOnce(&harbour_core::Harbour, Cancelled) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        background::run(move |cancelled| work(&self.core, cancelled)).await
-    }
-}
-
-#[uniffi::export]
-impl Harbour {
-    /// Opens Harbour. Never touches the vault: help now and the library work even when the
-    /// vault is damaged or missing.
-    #[uniffi::constructor]
-    pub fn open(config: HarbourConfig, keystore: Arc<dyn PlatformKeyStore>) -> Result<Arc<Self>> {
+    fn open_checked(
+        config: HarbourConfig,
+        keystore: Arc<dyn PlatformKeyStore>,
+        contract: &str,
+    ) -> Result<Arc<Self>> {
+        if contract != CONTRACT {
+            return Err(crate::HarbourError::ContractMismatch {
+                library: CONTRACT.to_owned(),
+                bindings: contract.to_owned(),
+            });
+        }
         let mut core_config = Config::new(config.data_dir);
         core_config.locale = config.locale;
         core_config.kdf = config.kdf.to_core()?;
@@ -62,6 +68,17 @@ impl Harbour {
         Ok(Arc::new(Harbour { core }))
     }
 
+    /// Runs `work` on this object from a thread of its own (see [`background`]).
+    pub(crate) async fn off_thread<T: Send + 'static>(
+        self: Arc<Self>,
+        work: impl FnOnce(&harbour_core::Harbour, Cancelled) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        background::run(move |cancelled| work(&self.core, cancelled)).await
+    }
+}
+
+#[uniffi::export]
+impl Harbour {
     // --- Vault ---
 
     /// Safe on the main thread: never waits for another call.
@@ -181,5 +198,106 @@ pub fn testing_trigger_panic() -> Result<()> {
     #[allow(clippy::panic)]
     {
         panic!("deliberate panic for the foreign test suites");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keystore::PlatformKeyError;
+    use crate::types::KdfSetting;
+
+    struct NoKeys;
+    impl PlatformKeyStore for NoKeys {
+        fn wrap(&self, _: String, _: Vec<u8>) -> Result<Vec<u8>, PlatformKeyError> {
+            Err(PlatformKeyError::Unavailable)
+        }
+        fn unwrap(&self, _: String, _: Vec<u8>) -> Result<Vec<u8>, PlatformKeyError> {
+            Err(PlatformKeyError::Unavailable)
+        }
+        fn delete(&self, _: String) -> Result<(), PlatformKeyError> {
+            Ok(())
+        }
+    }
+
+    fn config(dir: &std::path::Path) -> HarbourConfig {
+        HarbourConfig {
+            data_dir: dir.to_string_lossy().into_owned(),
+            locale: "en-GB".to_owned(),
+            kdf: KdfSetting::Calibrated {
+                target: std::time::Duration::from_millis(10),
+                max_memory_mib: 8,
+            },
+        }
+    }
+
+    #[test]
+    fn bindings_from_another_build_are_refused_at_open_and_nothing_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let stale = format!("{}+000000000000", env!("CARGO_PKG_VERSION"));
+        let Err(e) = Harbour::open_checked(config(&data), Arc::new(NoKeys), &stale) else {
+            panic!("opened with another build's contract");
+        };
+        assert_eq!(
+            e.to_string(),
+            format!("the bindings ({stale}) do not match the library ({CONTRACT})")
+        );
+        assert!(!data.exists(), "a refused open created the data directory");
+        assert!(Harbour::open_checked(config(&data), Arc::new(NoKeys), CONTRACT).is_ok());
+        assert_eq!(library_contract(), CONTRACT);
+    }
+
+    #[test]
+    fn the_contract_names_the_version_and_a_testing_build() {
+        let expected = match cfg!(feature = "testing") {
+            true => format!("{}+testing+", env!("CARGO_PKG_VERSION")),
+            false => format!("{}+", env!("CARGO_PKG_VERSION")),
+        };
+        let hash = CONTRACT.strip_prefix(&expected).unwrap();
+        assert!(hash.len() == 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+}
+
+#[cfg(test)]
+#[path = "../contract_id.rs"]
+mod contract_id;
+
+#[cfg(test)]
+mod contract_id_tests {
+    use super::contract_id::contract_id;
+
+    fn files(text: &str) -> Vec<(String, String)> {
+        vec![("src/a.rs".to_owned(), text.to_owned())]
+    }
+
+    #[test]
+    fn comments_and_blank_lines_keep_the_id_and_code_changes_it() {
+        let base = contract_id("1.0.0", false, &files("pub fn open() {}\n"));
+        let commented = contract_id(
+            "1.0.0",
+            false,
+            &files("/// Opens it.\n\n   // why\npub fn open() {}\n"),
+        );
+        assert_eq!(base, commented);
+        assert_ne!(
+            base,
+            contract_id("1.0.0", false, &files("pub fn open(x: u8) {}"))
+        );
+        assert_ne!(
+            base,
+            contract_id("1.0.1", false, &files("pub fn open() {}"))
+        );
+        assert_ne!(base, contract_id("1.0.0", true, &files("pub fn open() {}")));
+    }
+
+    #[test]
+    fn the_order_files_are_found_in_does_not_matter_but_their_names_do() {
+        let a = ("src/a.rs".to_owned(), "fn a() {}".to_owned());
+        let b = ("src/b.rs".to_owned(), "fn b() {}".to_owned());
+        let one = contract_id("1", false, &[a.clone(), b.clone()]);
+        assert_eq!(one, contract_id("1", false, &[b.clone(), a.clone()]));
+        let moved = ("src/c.rs".to_owned(), b.1.clone());
+        assert_ne!(one, contract_id("1", false, &[a, moved]));
     }
 }

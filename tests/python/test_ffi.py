@@ -86,6 +86,18 @@ class FfiEndToEnd(unittest.IsolatedAsyncioTestCase):
         with self.assertRaises(harbour.HarbourError.WrongSecret):
             await h.unlock(b"000001")
 
+    def test_bindings_from_another_build_are_refused_at_open(self):
+        other = os.path.join(self.dir, "other")
+        config = harbour.HarbourConfig(
+            data_dir=other, locale="en-GB", kdf=harbour.KdfSetting.TESTING_ONLY()
+        )
+        with self.assertRaises(harbour.HarbourError.ContractMismatch) as caught:
+            harbour.Harbour.open(config, TableKeyStore(), "0.0.1+000000000000")
+        self.assertEqual(caught.exception.library, harbour.library_contract())
+        self.assertEqual(caught.exception.bindings, "0.0.1+000000000000")
+        self.assertFalse(os.path.exists(other))
+        harbour.Harbour.open(config, TableKeyStore())
+
     def test_help_now_without_a_vault(self):
         h = open_harbour(self.dir)
         at = datetime.datetime(2026, 11, 21, 3, 0, tzinfo=datetime.timezone.utc)

@@ -174,6 +174,23 @@ final class HarbourTests: XCTestCase {
         XCTAssertEqual(try open(ks).quickAccessNotes().map(\.text), ["Reasons: my cat, the sea"])
     }
 
+    func testBindingsFromAnotherBuildAreRefusedAtOpen() throws {
+        let other = dir.appendingPathComponent("other")
+        let config = HarbourConfig(dataDir: other.path, locale: "en-GB", kdf: .testingOnly)
+        XCTAssertThrowsError(
+            try Harbour.open(config: config, keystore: TableTestKeyStore(), contract: "0.0.1+000000000000")
+        ) { error in
+            guard case .ContractMismatch(let library, let bindings) = error as? HarbourError else {
+                return XCTFail("not a contract mismatch: \(error)")
+            }
+            XCTAssertEqual(library, libraryContract())
+            XCTAssertEqual(bindings, "0.0.1+000000000000")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: other.path))
+        // Left out, the contract is the one these bindings were generated with: this library's.
+        _ = try Harbour.open(config: config, keystore: TableTestKeyStore())
+    }
+
     func testAThrowingKeyStoreGivesACleanError() async throws {
         let unknown = try open(ThrowingKeyStore())
         let failed = await assertThrowsAsync { try await unknown.createVault(secret: self.pin) }

@@ -200,6 +200,18 @@ class HarbourJvmTest {
         assertEquals(listOf("Reasons: my cat, the sea"), again.quickAccessNotes().map { it.text })
     }
 
+    @Test fun bindingsFromAnotherBuildAreRefusedAtOpen() {
+        val config = HarbourConfig(tmp.root.resolve("other").absolutePath, "en-GB", KdfSetting.TestingOnly)
+        val e = assertThrows(HarbourException.ContractMismatch::class.java) {
+            Harbour.open(config, AesGcmTestKeyStore(), contract = "0.0.1+000000000000")
+        }
+        assertEquals(libraryContract(), e.library)
+        assertEquals("0.0.1+000000000000", e.bindings)
+        assertFalse("a refused open made the data directory", tmp.root.resolve("other").exists())
+        // Left out, the contract is the one these bindings were generated with: this library's.
+        Harbour.open(config, AesGcmTestKeyStore()).close()
+    }
+
     @Test(timeout = 20_000) fun aThrowingKeyStoreGivesACleanError() = runBlocking<Unit> {
         // An exception Harbour does not know: mapped to KeyStoreFailed, no crash, no hang.
         val unexpected = open(ThrowingKeyStore { IllegalStateException("platform exploded") })
