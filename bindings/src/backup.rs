@@ -134,4 +134,26 @@ impl Harbour {
         self.off_thread(|core, _| Ok(core.erase_everything()?.into()))
             .await
     }
+
+    /// For `VaultState.KeysMissing`: moves the vault this phone has no keys for into a folder
+    /// of its own (nothing is deleted), so that a backup file can be restored into a new
+    /// vault, or a new one started. Needs no secret. Throws `InvalidInput` if this phone holds
+    /// the keys, and `KeyStoreUnavailable` if the key store cannot say right now.
+    /// `eraseEverything` removes set-aside vaults too.
+    pub async fn set_aside_vault(self: Arc<Self>) -> Result<SetAsideVault> {
+        self.off_thread(|core, _| {
+            let done = core.set_aside_vault()?;
+            Ok(SetAsideVault {
+                folder: done.folder.to_string_lossy().into_owned(),
+            })
+        })
+        .await
+    }
+}
+
+/// Where a vault this phone had no keys for was moved.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SetAsideVault {
+    /// A folder inside the data directory.
+    pub folder: String,
 }

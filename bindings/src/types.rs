@@ -119,6 +119,10 @@ pub enum VaultState {
     Unlocked {
         secret_kind: SecretKind,
     },
+    /// A vault is here, but this phone's key store does not hold its keys (copied from
+    /// another phone by an OS backup or transfer, or keys the OS deleted). No PIN can open
+    /// it: offer `setAsideVault()` then restore a backup file, or `eraseEverything()`.
+    KeysMissing,
 }
 
 impl From<CoreVaultState> for VaultState {
@@ -135,6 +139,7 @@ impl From<CoreVaultState> for VaultState {
                 retry_after,
             },
             CoreVaultState::Unlocked { secret_kind } => VaultState::Unlocked { secret_kind },
+            CoreVaultState::KeysMissing => VaultState::KeysMissing,
         }
     }
 }

@@ -95,9 +95,9 @@ fn restore(ctx: &Context, file: &Path) -> Result<(), CliError> {
         Ok(s) => s,
         Err(e) => {
             // The vault made just for this restore goes again: a failed restore leaves things
-            // as they were, which was no vault.
+            // as they were, which was no vault (and any vault set aside stays set aside).
             if created {
-                h.erase_everything()?;
+                h.erase_vault_in_use()?;
             }
             return Err(e.into());
         }
@@ -125,6 +125,25 @@ pub fn rotate_key(ctx: &Context) -> Result<(), CliError> {
         "new data key made; everything is re-encrypted and the old key is deleted, \
          so deleted words cannot be recovered",
     );
+    Ok(())
+}
+
+pub fn set_aside(ctx: &Context, yes: bool) -> Result<(), CliError> {
+    if !yes {
+        return Err(CliError::Usage(
+            "this moves the vault this device cannot open into a folder of its own (nothing is deleted); add --yes to go ahead",
+        ));
+    }
+    let done = ctx.harbour.set_aside_vault()?;
+    if ctx.out.json {
+        output::print_json(&json!({ "ok": true, "folder": done.folder }));
+    } else {
+        println!(
+            "the old vault is set aside in {} (nothing was deleted); \
+             restore your backup with `harbour backup restore FILE`, or start again with `harbour init`",
+            done.folder.display()
+        );
+    }
     Ok(())
 }
 

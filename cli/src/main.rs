@@ -104,6 +104,12 @@ enum Command {
     Backup(backup::BackupCommand),
     /// Re-encrypt everything under a new key, so deleted notes cannot be recovered (needs the secret)
     RotateKey,
+    /// Move a vault this device has no keys for out of the way (kept, not deleted), so a backup can be restored
+    SetAside {
+        /// Yes, set it aside
+        #[arg(long)]
+        yes: bool,
+    },
     /// Delete the vault for good: every note, the plan, and the keys
     Erase {
         /// Yes, delete everything
@@ -150,6 +156,9 @@ impl CliError {
                 "that secret is not right; the next try is possible in {}",
                 output::duration(*d)
             ),
+            CliError::Core(harbour_core::Error::DeviceKeyMissing) => {
+                output::KEYS_MISSING.to_owned()
+            }
             CliError::Core(e) => e.to_string(),
             CliError::Usage(m) => (*m).to_owned(),
             CliError::Io(kind) => format!("file error ({kind:?})"),
@@ -250,11 +259,12 @@ fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Pack(cmd) => pack::run(ctx, cmd),
         Command::Backup(cmd) => backup::run(ctx, cmd),
         Command::RotateKey => backup::rotate_key(ctx),
+        Command::SetAside { yes } => backup::set_aside(ctx, yes),
         Command::Erase { yes } => backup::erase(ctx, yes),
         Command::LockState => {
             let state = ctx.harbour.vault_state()?;
             let kdf = match state {
-                harbour_core::VaultState::NoVault => None,
+                harbour_core::VaultState::NoVault | harbour_core::VaultState::KeysMissing => None,
                 _ => Some(ctx.harbour.kdf_params()?),
             };
             ctx.out.vault_state(&state, kdf);

@@ -8,6 +8,12 @@ use harbour_core::{SecretKind, VaultState};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+/// What to say about a vault this device has no keys for, with the ways on.
+pub const KEYS_MISSING: &str = "there is a vault here, but this device does not have its keys \
+     (it was copied from another device, or its key was deleted), so no secret can open it. \
+     To restore your backup file: `harbour set-aside --yes`, then `harbour backup restore FILE`. \
+     To start again: `harbour erase --yes`.";
+
 pub struct Output {
     pub json: bool,
 }
@@ -87,6 +93,7 @@ impl Output {
     pub fn vault_state(&self, s: &VaultState, kdf: Option<KdfParams>) {
         let mut v = match s {
             VaultState::NoVault => json!({ "state": "no_vault" }),
+            VaultState::KeysMissing => json!({ "state": "keys_missing" }),
             VaultState::Unlocked { secret_kind } => {
                 json!({ "state": "unlocked", "secret_kind": kind(*secret_kind) })
             }
@@ -112,6 +119,7 @@ impl Output {
         }
         match s {
             VaultState::NoVault => println!("no vault yet: create one with `harbour init`"),
+            VaultState::KeysMissing => println!("{KEYS_MISSING}"),
             VaultState::Unlocked { .. } => println!("unlocked"),
             VaultState::Locked {
                 secret_kind,

@@ -434,3 +434,53 @@ fn the_cli_never_repeats_the_words_on_stderr() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).contains(LEAK_MARKER));
 }
+
+/// The data directory copied to a "new phone" (a new, empty device key file): the state says the
+/// keys are missing and what to do; `set-aside` keeps the old vault and the backup restores.
+#[test]
+fn a_vault_copied_without_its_key_is_set_aside_and_the_backup_restored() {
+    let e = Env::init();
+    e.ok(&["note", "add", "Walk by the sea"]);
+    let file = e.dir.path().join("harbour-backup.age");
+    let f = file.to_str().unwrap();
+    let out = e.with_passphrase(Some(PIN), PASSPHRASE, &["backup", "export", f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The new phone: the same files, no key.
+    std::fs::remove_file(e.dir.path().join("conf").join("device.key")).unwrap();
+
+    assert_eq!(e.json(&["lock-state"])["state"], "keys_missing");
+    let said = e.ok(&["lock-state"]);
+    assert!(said.contains("harbour set-aside --yes"), "{said}");
+    let unlock = e.run(Some(PIN), &["note", "list"]);
+    assert!(
+        stderr(&unlock).contains("does not have its keys"),
+        "{}",
+        stderr(&unlock)
+    );
+    assert_eq!(
+        e.code(Some(PIN), &["set-aside"]),
+        2,
+        "set-aside needs --yes"
+    );
+    let aside = e.json(&["set-aside", "--yes"]);
+    let folder = std::path::PathBuf::from(aside["folder"].as_str().unwrap());
+    assert!(folder.join("harbour.sqlite3").is_file());
+    assert_eq!(e.json(&["lock-state"])["state"], "no_vault");
+
+    // A wrong passphrase undoes the vault made for the restore, and keeps the one set aside.
+    let wrong = e.with_passphrase(
+        Some(PIN),
+        "not the passphrase at all",
+        &["backup", "restore", f],
+    );
+    assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
+    assert_eq!(e.json(&["lock-state"])["state"], "no_vault");
+    assert!(folder.join("harbour.sqlite3").is_file());
+
+    let restored = e.with_passphrase(Some(PIN), PASSPHRASE, &["--json", "backup", "restore", f]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let notes = e.json(&["note", "list"]);
+    assert_eq!(notes[0]["text"], "Walk by the sea", "{notes}");
+    // A vault whose key is here is not set aside.
+    assert_eq!(e.code(Some(PIN), &["set-aside", "--yes"]), 2);
+}

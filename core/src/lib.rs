@@ -17,6 +17,7 @@
 mod atomic_file;
 mod backup;
 mod clock;
+mod crash_point;
 mod crypto;
 mod directory;
 mod error;
@@ -48,7 +49,7 @@ pub use crypto::{KdfParams, KdfProfile};
 pub use secret::{
     MAX_SECRET_BYTES, MIN_PASSPHRASE_CHARS, MIN_PIN_DIGITS, Secret, SecretKind, UserText,
 };
-pub use vault::{EraseReport, VaultState};
+pub use vault::{EraseReport, SetAside, VaultState};
 
 // Private writing.
 pub use notes::{MAX_NOTE_BYTES, MAX_TAG_CHARS, MAX_TAGS, Note, NoteList};

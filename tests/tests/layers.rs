@@ -1,6 +1,6 @@
 //! The import rule of harbour-core, checked on its source (`docs/DESIGN.md`, "Layers").
 //!
-//! - **foundation** (crypto, secret, fold, clock, keystore, atomic_file, stack, wording)
+//! - **foundation** (crypto, secret, fold, clock, keystore, atomic_file, crash_point, stack, wording)
 //!   imports only foundation, along the few edges listed below;
 //! - **store** and **pack** import only foundation;
 //! - **domain** modules (vault, notes, plan, supported_session, directory, library, backup) import
@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 const FOUNDATION: &[&str] = &[
     "atomic_file",
+    "crash_point",
     "clock",
     "crypto",
     "fold",

@@ -46,6 +46,8 @@ pub(crate) struct SessionState {
     /// One key derivation at a time (each takes 64 MiB on a phone). Held instead of the state
     /// mutex while a secret is checked, so nothing else waits for Argon2id.
     kdf: Mutex<()>,
+    /// Whether this phone holds the vault's keys, once found out.
+    device_keys: vault::DeviceKeys,
 }
 
 /// What the main thread may ask without the state mutex.
@@ -103,6 +105,7 @@ impl SessionState {
                 checkpoint_due: AtomicBool::new(false),
             },
             kdf: Mutex::new(()),
+            device_keys: vault::DeviceKeys::default(),
         }
     }
 
@@ -198,7 +201,16 @@ impl SessionState {
             return Ok(vault::VaultState::NoVault);
         }
         let mut db = Database::open_for_glance(&self.db_path())?;
-        vault::state(Some(&mut db), self.is_unlocked(), now)
+        vault::state(Some(&mut db), self.is_unlocked(), self.device_keys(), now)
+    }
+
+    pub(crate) fn forget_device_keys(&self) {
+        self.device_keys.forget();
+    }
+
+    /// What the vault's state needs to tell a vault this phone has no keys for.
+    pub(crate) fn device_keys(&self) -> (&vault::DeviceKeys, &dyn PlatformKeyStore) {
+        (&self.device_keys, self.keystore.as_ref())
     }
 
     /// Never waits for the state mutex.

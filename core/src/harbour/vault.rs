@@ -2,7 +2,7 @@
 
 use crate::crypto::kdf::KdfParams;
 use crate::secret::Secret;
-use crate::vault::{self, EraseReport, VaultState};
+use crate::vault::{self, EraseReport, SetAside, VaultState};
 use crate::{Error, Harbour, Result};
 
 impl Harbour {
@@ -14,9 +14,10 @@ impl Harbour {
             return self.session.vault_state_aside(now);
         };
         let unlocked = held.is_unlocked();
+        let keys = self.session.device_keys();
         match held.database_for_glance()? {
-            Some(db) => db.glance(|db| vault::state(Some(db), unlocked, now)),
-            None => vault::state(None, unlocked, now),
+            Some(db) => db.glance(|db| vault::state(Some(db), unlocked, keys, now)),
+            None => vault::state(None, unlocked, keys, now),
         }
     }
 
@@ -159,13 +160,46 @@ impl Harbour {
 
     /// Deletes every platform key, overwrites the key slots, and deletes the database files.
     /// Help now and the library keep working; the app is back to "no vault".
-    pub fn erase_everything(&self) -> Result<EraseReport> {
-        let out = self.erase_held();
+    /// Moves a vault this phone has no keys for (`VaultState::KeysMissing`) into a folder of
+    /// its own inside the data directory, so a backup file can be restored into a new vault,
+    /// or a new one started, without deleting the old data. Needs no secret: no secret can
+    /// open it here. Refused while this phone holds the vault's keys, and while the key store
+    /// cannot say (`KeyStore(Unavailable)`). Erasing everything removes set-aside vaults too.
+    pub fn set_aside_vault(&self) -> Result<SetAside> {
+        let out = self.set_aside_held();
         self.tell_after(&out);
         out
     }
 
-    fn erase_held(&self) -> Result<EraseReport> {
+    fn set_aside_held(&self) -> Result<SetAside> {
+        let mut held = self.session.hold();
+        crate::store::refuse_symlinks(&self.config.data_dir)?;
+        // Nothing may create, rotate or restore while the files move.
+        let _claim = held.claim()?;
+        let db = held.database(false)?.ok_or(Error::NoVault)?;
+        let vault_id = db.read(|tx| vault::set_aside::check(tx, self.keystore.as_ref()))?;
+        // Closing the last connection folds the log into the database file.
+        held.close();
+        let moved = vault::set_aside::move_aside(&self.config.data_dir, &vault_id);
+        self.session.forget_device_keys();
+        moved
+    }
+
+    pub fn erase_everything(&self) -> Result<EraseReport> {
+        let out = self.erase_held(vault::rotate::Erase::Everything);
+        self.tell_after(&out);
+        out
+    }
+
+    /// As [`Harbour::erase_everything`], but keeps vaults set aside earlier: for undoing a
+    /// vault made moments ago for a restore that then failed.
+    pub fn erase_vault_in_use(&self) -> Result<EraseReport> {
+        let out = self.erase_held(vault::rotate::Erase::InUse);
+        self.tell_after(&out);
+        out
+    }
+
+    fn erase_held(&self, what: vault::rotate::Erase) -> Result<EraseReport> {
         let mut held = self.session.hold();
         // Nothing is deleted through a link: the data would stay where the link points.
         crate::store::refuse_symlinks(&self.config.data_dir)?;
@@ -178,7 +212,12 @@ impl Harbour {
             _ => Vec::new(),
         };
         held.close(); // closes the connection before the files go
-        vault::rotate::erase(&self.config.data_dir, self.keystore.as_ref(), &aliases)
+        vault::rotate::erase(
+            &self.config.data_dir,
+            self.keystore.as_ref(),
+            &aliases,
+            what,
+        )
     }
 }
 

@@ -132,6 +132,11 @@ impl Harbour {
     /// Called by the lifecycle calls once they have let go: tells the observer what is now
     /// true. A failed unlock that started a delay is told as "locked out until".
     pub(super) fn tell_after<T>(&self, outcome: &Result<T>) {
+        // A key went missing while this handle was open (the OS deleted it): the vault's
+        // state asks the key store again.
+        if matches!(outcome, Err(Error::DeviceKeyMissing)) {
+            self.session.forget_device_keys();
+        }
         let delay = match outcome {
             Err(Error::LockedOut { retry_after }) => Some(*retry_after),
             Err(Error::WrongSecret {

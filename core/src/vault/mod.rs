@@ -11,8 +11,11 @@
 //! ```
 
 pub(crate) mod claim;
+mod device_keys;
 pub mod rotate;
 pub use rotate::EraseReport;
+pub(crate) mod set_aside;
+pub use set_aside::SetAside;
 pub(crate) mod slot;
 pub mod throttle;
 
@@ -32,6 +35,7 @@ use crate::store::vault_tables as tables;
 use crate::store::{Database, integrity};
 use crate::{Error, Result};
 use claim::Claim;
+pub(crate) use device_keys::DeviceKeys;
 use slot::{SlotKind, SlotOutcome};
 use throttle::Attempts;
 
@@ -50,6 +54,10 @@ pub enum VaultState {
     Unlocked {
         secret_kind: SecretKind,
     },
+    /// There is a vault here, but this phone's key store does not hold its keys: it was copied
+    /// from another phone (an OS backup or transfer), or the OS deleted the keys. No PIN can
+    /// open it. Offer to set it aside and restore a backup file, or to start again.
+    KeysMissing,
 }
 
 const CANARY: &[u8] = b"harbour canary v1";
@@ -113,6 +121,7 @@ fn slot_blob(conn: &Connection, kind: SlotKind, epoch: u32) -> Result<Vec<u8>> {
 pub(crate) fn state(
     db: Option<&mut Database>,
     unlocked: bool,
+    keys: (&DeviceKeys, &dyn PlatformKeyStore),
     now: Timestamp,
 ) -> Result<VaultState> {
     let Some(db) = db else {
@@ -126,6 +135,9 @@ pub(crate) fn state(
             return Ok(VaultState::Unlocked {
                 secret_kind: row.secret_kind,
             });
+        }
+        if keys.0.present(tx, keys.1, &row) == Some(false) {
+            return Ok(VaultState::KeysMissing);
         }
         let attempts = Attempts::load(tx)?;
         Ok(VaultState::Locked {

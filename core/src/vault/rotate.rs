@@ -120,12 +120,22 @@ pub(crate) fn retire_everything(db: &mut Database) -> Vec<String> {
     aliases
 }
 
+/// What erasing removes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Erase {
+    /// The vault in use and every vault set aside.
+    Everything,
+    /// The vault in use only.
+    InUse,
+}
+
 /// Deletes `aliases` from the key store and the database files from `data_dir` (closed by
-/// the caller first).
+/// the caller first), and with [`Erase::Everything`] the set-aside vaults.
 pub(crate) fn erase(
     data_dir: &std::path::Path,
     store: &dyn PlatformKeyStore,
     aliases: &[String],
+    what: Erase,
 ) -> Result<EraseReport> {
     let (mut deleted, mut failed) = (0, 0);
     for alias in aliases {
@@ -138,6 +148,20 @@ pub(crate) fn erase(
     for path in crate::store::db_files(data_dir) {
         match std::fs::remove_file(&path) {
             Ok(()) => files += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // Vaults set aside because this phone had no keys for them: everything means them too.
+    let aside = data_dir.join(super::set_aside::SET_ASIDE_DIR);
+    if let (Erase::Everything, Ok(found)) = (what, std::fs::read_dir(&aside)) {
+        files += found
+            .flatten()
+            .filter_map(|folder| std::fs::read_dir(folder.path()).ok())
+            .map(|inside| inside.count())
+            .sum::<usize>();
+        match std::fs::remove_dir_all(&aside) {
+            Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }

@@ -19,6 +19,31 @@ final class BackupTests: XCTestCase {
             keystore: ks)
     }
 
+    /// An OS backup or transfer brings the files to a phone without their keys.
+    func testAVaultCopiedWithoutItsKeysIsKeysMissingThenSetAsideAndRestored() async throws {
+        let old = try open("moved", TableTestKeyStore())
+        try await old.createVault(secret: pin)
+        _ = try old.addNote(text: "Reasons: my cat", tags: [])
+        let backup = try await old.exportBackup(passphrase: passphrase)
+        try old.lock()
+
+        let phone = try open("moved", TableTestKeyStore())
+        XCTAssertEqual(try phone.vaultState(), .keysMissing)
+        let refused = await assertThrowsAsync { try await phone.unlock(secret: self.pin) }
+        XCTAssertEqual(refused as? HarbourError, .DeviceKeyMissing)
+        let aside = try await phone.setAsideVault()
+        XCTAssertTrue(FileManager.default.fileExists(
+            atPath: URL(fileURLWithPath: aside.folder).appendingPathComponent("harbour.sqlite3").path))
+        XCTAssertEqual(try phone.vaultState(), .noVault)
+        try await phone.createVault(secret: Data("739164".utf8))
+        let restored = try await phone.restoreBackup(backup: backup, passphrase: passphrase)
+        XCTAssertEqual(restored.notes, 1)
+        let notes = try await phone.listNotes().notes
+        XCTAssertEqual(notes.map(\.text), ["Reasons: my cat"])
+        _ = try await phone.eraseEverything()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: aside.folder))
+    }
+
     func testExportEraseRestoreOnAnotherDeviceKey() async throws {
         let ks = TableTestKeyStore()
         let h = try open("old", ks)

@@ -13,6 +13,7 @@
 //!   not counts as `inconsistent`.
 //! - `widget`: COUNT glances on a handle that is never unlocked, as a lock-screen widget makes:
 //!   the vault's state and the quick-access notes, each an answer or `Busy`.
+//! - `set-aside`: sets aside the vault (this key file being another phone's), once.
 //! - `hold`: takes the database file's lock exclusively (as a maintenance tool or a commit
 //!   can), prints `held`, and keeps it until its standard input closes.
 //!
@@ -164,6 +165,7 @@ fn run(data: &str, key: &str, mode: &str, count: u64, seed: u64) -> Result<(), E
                 }
             }
         }
+        "set-aside" => t.count(h.set_aside_vault().map(drop))?,
         "widget" => {
             for i in 0..count {
                 let r = if i % 2 == 0 {

@@ -49,6 +49,31 @@ class BackupJvmTest {
         }
     }
 
+    /** An OS backup or transfer brings the files to a phone without their keys. */
+    @Test fun aVaultCopiedWithoutItsKeysIsKeysMissingThenSetAsideAndRestored() = runBlocking<Unit> {
+        val dir = tmp.newFolder("moved")
+        val old = open(dir.absolutePath, AesGcmTestKeyStore())
+        old.createVault(pin.copyOf())
+        old.addNote("Reasons: my cat", emptyList())
+        val backup = old.exportBackup(passphrase.toByteArray())
+        old.lock()
+        old.close()
+
+        val phone = open(dir.absolutePath, AesGcmTestKeyStore())
+        assertEquals(VaultState.KeysMissing, phone.vaultState())
+        assertThrowsSuspend<HarbourException.DeviceKeyMissing> { phone.unlock(pin.copyOf()) }
+        val aside = phone.setAsideVault()
+        assertTrue(java.io.File(aside.folder, "harbour.sqlite3").isFile)
+        assertEquals(VaultState.NoVault, phone.vaultState())
+        phone.createVault("739164".toByteArray())
+        assertEquals(1, phone.restoreBackup(backup, passphrase.toByteArray()).notes)
+        assertEquals(listOf("Reasons: my cat"), phone.listNotes().notes.map { it.text })
+        // This phone holds the new vault's keys: nothing to set aside.
+        assertThrowsSuspend<HarbourException.InvalidInput> { phone.setAsideVault() }
+        phone.eraseEverything()
+        assertTrue(!java.io.File(aside.folder).exists())
+    }
+
     @Test fun exportNeedsAFreshUnlockAndAStrongPassphrase() = runBlocking<Unit> {
         val h = open(tmp.root.absolutePath, AesGcmTestKeyStore())
         h.createVault(pin.copyOf())
