@@ -94,6 +94,17 @@ expect "nothing in the build scripts hides errors" \
 expect "the Gradle module hides no errors either" \
     bash -c '! grep -n "2>/dev/null\|sh -c" android/build.gradle.kts'
 
+# The Android module's backup rules keep the data directory out of backups and transfers, in
+# every section, and a broken copy of them is caught.
+expect "the Android backup rules exclude Harbour's data everywhere" python3 scripts/check_backup_rules.py
+mkdir -p "$tmp/rules/android/src/main/res/xml" "$tmp/rules/docs" "$tmp/rules/scripts"
+cp android/src/main/res/xml/*.xml "$tmp/rules/android/src/main/res/xml/"
+cp docs/INTEGRATING.md "$tmp/rules/docs/"
+cp scripts/check_backup_rules.py "$tmp/rules/scripts/"
+sed -i '/<device-transfer>/,/<\/device-transfer>/d' \
+    "$tmp/rules/android/src/main/res/xml/harbour_data_extraction_rules.xml"
+expect_not "rules without the transfer section are refused" python3 "$tmp/rules/scripts/check_backup_rules.py"
+
 if [ "$failures" -gt 0 ]; then
     echo "   $failures release-script checks failed"
     exit 1

@@ -20,13 +20,17 @@ import Security
 public final class KeychainPlatformKeyStore: PlatformKeyStore, @unchecked Sendable {
     private let store: ContractKeyStore<SecKeyOperations>
 
-    public init(useSecureEnclave: Bool = true) {
+    /// `accessGroup`: a Keychain access group shared with an app extension (a widget showing
+    /// quick-access items), which then opens the same vault from the same App Group folder.
+    /// Both targets need the group in their Keychain Sharing entitlement. `nil`: the app's own.
+    public init(useSecureEnclave: Bool = true, accessGroup: String? = nil) {
         #if targetEnvironment(simulator)
         let enclave = false
         #else
         let enclave = useSecureEnclave
         #endif
-        store = ContractKeyStore(SecKeyOperations(useSecureEnclave: enclave))
+        store = ContractKeyStore(
+            SecKeyOperations(useSecureEnclave: enclave, accessGroup: accessGroup))
     }
 
     public func wrap(alias: String, plaintext: Data) throws -> Data {
@@ -45,14 +49,24 @@ public final class KeychainPlatformKeyStore: PlatformKeyStore, @unchecked Sendab
 /// The Security framework calls behind ``KeychainPlatformKeyStore``.
 public struct SecKeyOperations: KeyOperations {
     let useSecureEnclave: Bool
+    let accessGroup: String?
     private let algorithm: SecKeyAlgorithm = .eciesEncryptionCofactorVariableIVX963SHA256AESGCM
 
-    init(useSecureEnclave: Bool) {
+    init(useSecureEnclave: Bool, accessGroup: String?) {
         // KeyStoreContract.swift writes these out so that it compiles on Linux.
         assert(KeychainStatus.itemNotFound == errSecItemNotFound)
         assert(KeychainStatus.interactionNotAllowed == errSecInteractionNotAllowed)
         assert(KeychainStatus.notAvailable == errSecNotAvailable)
         self.useSecureEnclave = useSecureEnclave
+        self.accessGroup = accessGroup
+    }
+
+    /// `query` with the shared access group, when there is one.
+    private func scoped(_ query: [String: Any]) -> [String: Any] {
+        guard let group = accessGroup else { return query }
+        var q = query
+        q[kSecAttrAccessGroup as String] = group
+        return q
     }
 
     public func find(tag: Data) -> KeyLookup<SecKey> {
@@ -63,7 +77,7 @@ public struct SecKeyOperations: KeyOperations {
             kSecReturnRef as String: true,
         ]
         var item: CFTypeRef?
-        let status = SecItemCopyMatching(query as CFDictionary, &item)
+        let status = SecItemCopyMatching(scoped(query) as CFDictionary, &item)
         switch status {
         case errSecSuccess: return .found(item as! SecKey)
         case errSecItemNotFound: return .missing
@@ -79,11 +93,11 @@ public struct SecKeyOperations: KeyOperations {
         var attributes: [String: Any] = [
             kSecAttrKeyType as String: kSecAttrKeyTypeECSECPrimeRandom,
             kSecAttrKeySizeInBits as String: 256,
-            kSecPrivateKeyAttrs as String: [
+            kSecPrivateKeyAttrs as String: scoped([
                 kSecAttrIsPermanent as String: true,
                 kSecAttrApplicationTag as String: tag,
                 kSecAttrAccessControl as String: access,
-            ] as [String: Any],
+            ]),
         ]
         if useSecureEnclave {
             attributes[kSecAttrTokenID as String] = kSecAttrTokenIDSecureEnclave
@@ -115,7 +129,7 @@ public struct SecKeyOperations: KeyOperations {
             kSecClass as String: kSecClassKey,
             kSecAttrApplicationTag as String: tag,
         ]
-        return SecItemDelete(query as CFDictionary)
+        return SecItemDelete(scoped(query) as CFDictionary)
     }
 
     /// The OSStatus inside a Security CFError (its code, in NSOSStatusErrorDomain).
