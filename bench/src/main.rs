@@ -59,6 +59,19 @@ fn main() {
         rss::child("backup", n.parse().expect("notes"));
         return;
     }
+    if std::env::args().any(|a| a == "--rss-baseline") {
+        println!("{}", rss::peak_kib());
+        return;
+    }
+    let glance: Vec<String> = std::env::args()
+        .skip_while(|a| a != "--rss-glance")
+        .skip(1)
+        .take(2)
+        .collect();
+    if let [data, key] = glance.as_slice() {
+        rss::glance_child(std::path::Path::new(data), std::path::Path::new(key));
+        return;
+    }
     let app: Vec<String> = std::env::args()
         .skip_while(|a| a != "--app-process")
         .skip(1)
@@ -88,6 +101,12 @@ fn main() {
         r.state_calls(&state_calls::run(2_000, 40));
         r.two_processes(&two_processes::run(2_000, 40));
         println!("{}", r.finish());
+        return;
+    }
+    if let Some(n) = arg_after("--extension-memory") {
+        // The widget figure alone: peak KiB reading quick access, and of doing nothing.
+        let (glance, baseline) = rss::measure_glance(n.parse().expect("notes"));
+        println!("glance {glance} KiB, baseline {baseline} KiB");
         return;
     }
     if std::env::args().any(|a| a == "--load-phases") {
@@ -216,6 +235,7 @@ fn run(o: &Options) -> String {
         notes,
         rss::measure("session", notes),
         rss::measure("backup", if o.quick { 200 } else { 1_000 }),
+        rss::measure_glance(notes),
     );
     r.finish()
 }

@@ -72,11 +72,51 @@ pub fn child(kind: &str, notes: usize) {
     println!("{}", peak_kib());
 }
 
+/// What a widget or app extension does (`--rss-glance DIR KEY`): open Harbour on a vault
+/// made beforehand and read the quick-access items, with no secret and no key derivation.
+/// Prints the peak in KiB. `--rss-baseline` prints the peak of doing nothing, to subtract.
+pub fn glance_child(data: &std::path::Path, key: &std::path::Path) {
+    let config = harbour_tests::testing_config(data);
+    let h = Harbour::open(config, Arc::new(harbour_core::FileKeyStore::new(key))).expect("open");
+    assert!(!h.quick_access_notes().expect("quick notes").is_empty());
+    h.quick_access().expect("quick access");
+    println!("{}", peak_kib());
+}
+
+/// Peak KiB of the glance child and of the baseline child, over a vault of `notes` notes, a
+/// tenth of them quick-access.
+pub fn measure_glance(notes: usize) -> (u64, u64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (data, key) = (dir.path().join("data"), dir.path().join("device.key"));
+    {
+        let h = Harbour::open(
+            harbour_tests::testing_config(&data),
+            Arc::new(harbour_core::FileKeyStore::new(&key)),
+        )
+        .expect("open");
+        h.create_vault(Secret::from_text(PIN)).expect("create");
+        for i in 0..notes {
+            let n = h
+                .add_note(UserText::new(note_text(i)), Vec::new())
+                .expect("add");
+            if i % 10 == 0 {
+                h.set_note_quick_access(&n.id, true).expect("quick");
+            }
+        }
+    }
+    let glance = run_child(&["--rss-glance".as_ref(), data.as_os_str(), key.as_os_str()]);
+    (glance, run_child(&["--rss-baseline".as_ref()]))
+}
+
 /// Runs a child and returns its peak in KiB.
 pub fn measure(kind: &str, notes: usize) -> u64 {
+    run_child(&[format!("--rss-{kind}").as_ref(), notes.to_string().as_ref()])
+}
+
+fn run_child(args: &[&std::ffi::OsStr]) -> u64 {
     let exe = std::env::current_exe().expect("current exe");
     let out = Command::new(exe)
-        .args([&format!("--rss-{kind}"), &notes.to_string()])
+        .args(args)
         .output()
         .expect("run the memory child");
     assert!(
