@@ -46,6 +46,16 @@ fn arg_after(flag: &str) -> Option<String> {
     std::env::args().skip_while(|a| a != flag).nth(1)
 }
 
+/// The `n` arguments after `flag`, when they are all there.
+fn args_after(flag: &str, n: usize) -> Option<Vec<String>> {
+    let found: Vec<String> = std::env::args()
+        .skip_while(|a| a != flag)
+        .skip(1)
+        .take(n)
+        .collect();
+    (found.len() == n).then_some(found)
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
@@ -63,21 +73,11 @@ fn main() {
         println!("{}", rss::peak_kib());
         return;
     }
-    let glance: Vec<String> = std::env::args()
-        .skip_while(|a| a != "--rss-glance")
-        .skip(1)
-        .take(2)
-        .collect();
-    if let [data, key] = glance.as_slice() {
+    if let Some([data, key]) = args_after("--rss-glance", 2).as_deref() {
         rss::glance_child(std::path::Path::new(data), std::path::Path::new(key));
         return;
     }
-    let app: Vec<String> = std::env::args()
-        .skip_while(|a| a != "--app-process")
-        .skip(1)
-        .take(4)
-        .collect();
-    if let [data, key, seconds, rotates] = app.as_slice() {
+    if let Some([data, key, seconds, rotates]) = args_after("--app-process", 4).as_deref() {
         two_processes::child(
             std::path::Path::new(data),
             std::path::Path::new(key),
@@ -86,12 +86,7 @@ fn main() {
         );
         return;
     }
-    let phases: Vec<String> = std::env::args()
-        .skip_while(|a| a != "--store-phases")
-        .skip(1)
-        .take(2)
-        .collect();
-    if let [n, dir] = phases.as_slice() {
+    if let Some([n, dir]) = args_after("--store-phases", 2).as_deref() {
         store::phases(n.parse().expect("notes"), std::path::Path::new(dir));
         return;
     }
