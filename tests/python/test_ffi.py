@@ -86,6 +86,23 @@ class FfiEndToEnd(unittest.IsolatedAsyncioTestCase):
         with self.assertRaises(harbour.HarbourError.WrongSecret):
             await h.unlock(b"000001")
 
+    async def test_a_vault_without_its_keys_is_keys_missing_and_set_aside(self):
+        old = open_harbour(self.dir, TableKeyStore())
+        await old.create_vault(PIN)
+        old.add_note("kept", [])
+        old.lock()
+        # The same files with another phone's (empty) key store.
+        phone = open_harbour(self.dir, TableKeyStore())
+        self.assertEqual(phone.vault_state(), harbour.VaultState.KEYS_MISSING())
+        with self.assertRaises(harbour.HarbourError.DeviceKeyMissing):
+            await phone.unlock(PIN)
+        aside = await phone.set_aside_vault()
+        self.assertTrue(os.path.isfile(os.path.join(aside.folder, "harbour.sqlite3")))
+        self.assertEqual(phone.vault_state(), harbour.VaultState.NO_VAULT())
+        await phone.create_vault(b"739164")
+        with self.assertRaises(harbour.HarbourError.InvalidInput):
+            await phone.set_aside_vault()
+
     def test_bindings_from_another_build_are_refused_at_open(self):
         other = os.path.join(self.dir, "other")
         config = harbour.HarbourConfig(
