@@ -353,20 +353,17 @@ impl Held<'_> {
 
     /// Opens the database if it exists (or `create` is set).
     pub(crate) fn database(&mut self, create: bool) -> Result<Option<&mut Database>> {
-        self.open_database(create, Database::open)
+        self.open_database(create, false)
     }
 
-    /// The database if it exists, for a glance: opening it waits at most the glance time for
-    /// another process. Reads on it go through [`Database::glance`].
+    /// The database if it exists, for a glance: opening it (and the clean-up that follows)
+    /// waits at most the glance time for another process. Reads on it go through
+    /// [`Database::glance`].
     pub(crate) fn database_for_glance(&mut self) -> Result<Option<&mut Database>> {
-        self.open_database(false, Database::open_in_glance)
+        self.open_database(false, true)
     }
 
-    fn open_database(
-        &mut self,
-        create: bool,
-        open: fn(&Path) -> Result<Database>,
-    ) -> Result<Option<&mut Database>> {
+    fn open_database(&mut self, create: bool, glance: bool) -> Result<Option<&mut Database>> {
         if self.inner.db.is_none() {
             let path = self.owner.db_path();
             if !create && !path.exists() {
@@ -375,10 +372,18 @@ impl Held<'_> {
             if create {
                 create_private_dir(&self.owner.data_dir)?;
             }
-            let mut db = open(&path)?;
+            let store = self.owner.keystore.as_ref();
             // Finish any key deletion a crash interrupted. A key store that is unavailable now
-            // will be asked again next time.
-            let _ = vault::delete_retired_keys(&mut db, self.owner.keystore.as_ref());
+            // (or, for a glance, a database busy now) is asked again next time.
+            let db = if glance {
+                let mut db = Database::open_in_glance(&path)?;
+                let _ = db.glance(|db| vault::delete_retired_keys(db, store));
+                db
+            } else {
+                let mut db = Database::open(&path)?;
+                let _ = vault::delete_retired_keys(&mut db, store);
+                db
+            };
             self.inner.db = Some(db);
         }
         Ok(self.inner.db.as_mut())

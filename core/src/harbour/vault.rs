@@ -158,8 +158,6 @@ impl Harbour {
         Ok(())
     }
 
-    /// Deletes every platform key, overwrites the key slots, and deletes the database files.
-    /// Help now and the library keep working; the app is back to "no vault".
     /// Moves a vault this phone has no keys for (`VaultState::KeysMissing`) into a folder of
     /// its own inside the data directory, so a backup file can be restored into a new vault,
     /// or a new one started, without deleting the old data. Needs no secret: no secret can
@@ -185,6 +183,9 @@ impl Harbour {
         moved
     }
 
+    /// Deletes every platform key, overwrites the key slots, and deletes the database files
+    /// and any vaults set aside. Help now and the library keep working; the app is back to
+    /// "no vault".
     pub fn erase_everything(&self) -> Result<EraseReport> {
         let out = self.erase_held(vault::rotate::Erase::Everything);
         self.tell_after(&out);
