@@ -23,6 +23,9 @@ cargo fetch --locked
 ensure_cargo_deny
 cargo deny --offline check bans licenses sources
 
+step "postcode districts: the directory source against the pinned ONS data"
+scripts/check_postcodes.sh
+
 step "Rust tests (core, CLI, end to end)"
 cargo test --workspace --locked
 

@@ -26,8 +26,10 @@ fn query(i: usize) -> HelpQuery {
     let areas = [
         "Torbay",
         "Kent",
+        "TQ3 1AA",
         "Gloucestershire",
         "Sutton",
+        "TN16",
         "E09000021",
         "Nowhere",
     ];
@@ -64,6 +66,38 @@ pub fn bundled(runs: usize) -> Summary {
         });
         assert!(!answer.options.is_empty());
         samples.push(d);
+    }
+    summarise(samples)
+}
+
+/// One postcode lookup in the bundled pack (`find_area`): every listed district, as a full
+/// postcode and as a district, `rounds` times over.
+pub fn postcode_lookup(rounds: usize) -> Summary {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let h = harbour(dir.path());
+    let v: Value = serde_json::from_slice(SOURCE).expect("source");
+    let districts: Vec<String> = v["postcode_districts"]
+        .as_array()
+        .expect("districts")
+        .iter()
+        .map(|d| d["district"].as_str().expect("district").to_owned())
+        .collect();
+    assert!(
+        !districts.is_empty(),
+        "the bundled pack lists no postcode districts"
+    );
+    let mut samples = Vec::with_capacity(rounds * districts.len() * 2);
+    for _ in 0..rounds {
+        for d in &districts {
+            for typed in [format!("{d} 1AA"), d.clone()] {
+                let (found, t) = time(|| h.find_area(&typed).expect("find_area"));
+                assert!(
+                    matches!(found, harbour_core::AreaMatch::Found { .. }),
+                    "{typed}"
+                );
+                samples.push(t);
+            }
+        }
     }
     summarise(samples)
 }

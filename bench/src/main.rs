@@ -104,6 +104,22 @@ fn main() {
         println!("glance {glance} KiB, baseline {baseline} KiB");
         return;
     }
+    if std::env::args().any(|a| a == "--postcodes") {
+        // Help now's bundled-pack figures alone, postcode lookups included.
+        let bundled = directory::bundled(200);
+        let lookup = directory::postcode_lookup(20);
+        println!(
+            "bundled: median {:?} p99 {:?} ({} runs); postcode lookup: median {:?} p99 {:?} max {:?} ({} lookups)",
+            bundled.median,
+            bundled.p99,
+            bundled.runs,
+            lookup.median,
+            lookup.p99,
+            lookup.max,
+            lookup.runs
+        );
+        return;
+    }
     if std::env::args().any(|a| a == "--load-phases") {
         directory::load_phases(20_000);
         return;
@@ -194,6 +210,7 @@ fn run(o: &Options) -> String {
     };
     r.directory(
         &directory::bundled(runs),
+        &directory::postcode_lookup(if o.quick { 1 } else { 20 }),
         &directory::generated(services, load_runs, queries),
     );
 

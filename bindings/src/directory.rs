@@ -312,6 +312,12 @@ impl Harbour {
         Ok(self.core().directory_info()?.into())
     }
 
+    /// Lines the directory's data licences require wherever it is used (the ONS postcode
+    /// data's): show every line on the app's about screen.
+    pub fn directory_attribution(&self) -> Result<Vec<String>> {
+        Ok(self.core().directory_attribution()?)
+    }
+
     /// Installs a newer directory pack (the pack bytes and its minisign signature). Older,
     /// expired or badly signed packs are refused and the one in use stays.
     /// Checks the signature and every entry before anything changes.

@@ -71,8 +71,12 @@ pub struct HelpNowArgs {
     #[arg(long)]
     age: Option<u8>,
     /// Your area: a council name, an ONS GSS code, or a postcode district (e.g. TQ1)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "postcode")]
     area: Option<String>,
+    /// Your postcode, or just its first half (e.g. "TQ1 1AA" or TQ1). Used for this answer
+    /// only: never sent anywhere, never stored
+    #[arg(long)]
+    postcode: Option<String>,
     /// How you want to get in touch (repeat for more)
     #[arg(long = "by", value_enum)]
     by: Vec<By>,
@@ -111,11 +115,25 @@ pub fn parse_at(at: Option<&str>) -> Result<Option<jiff::Timestamp>, CliError> {
     .transpose()
 }
 
+/// A postcode as typed, checked: nonsense is a usage error, not a silent national answer.
+fn postcode(typed: String) -> Result<String, CliError> {
+    match harbour_core::postcode_district_of(&typed) {
+        Some(_) => Ok(typed),
+        None => Err(CliError::Usage(
+            "that does not look like a postcode: try the whole postcode (TQ1 1AA) or its first half (TQ1)",
+        )),
+    }
+}
+
 pub fn help_now(ctx: &Context, a: HelpNowArgs) -> Result<(), CliError> {
+    let area = match a.postcode {
+        Some(p) => Some(postcode(p)?),
+        None => a.area,
+    };
     let query = HelpQuery {
         at: parse_at(a.at.as_deref())?,
         age: a.age,
-        area: a.area,
+        area,
         channels: a.by.into_iter().map(Into::into).collect(),
         topics: a.topics.into_iter().map(Into::into).collect(),
         for_professionals: a.for_professionals || matches!(a.for_whom, Some(ForWhom::Worker)),
@@ -309,7 +327,47 @@ fn service_json(d: &ServiceDetail) -> Value {
     })
 }
 
-pub fn areas(ctx: &Context) -> Result<(), CliError> {
+/// `harbour areas --postcode TQ3`: which listed areas a postcode is in, and how it is split.
+fn postcode_areas(ctx: &Context, typed: String) -> Result<(), CliError> {
+    let typed = postcode(typed)?;
+    let found = ctx.harbour.find_area(&typed)?;
+    let names = ctx.harbour.areas()?;
+    let name = |code: &str| {
+        names
+            .iter()
+            .find(|a| a.code == code)
+            .map_or(code.to_owned(), |a| a.name.clone())
+    };
+    let (codes, note) = match found {
+        AreaMatch::Found { codes, note, .. } => (codes, note),
+        AreaMatch::NotFound { note } => (Vec::new(), Some(note)),
+        AreaMatch::NotGiven => (Vec::new(), None),
+    };
+    if ctx.out.json {
+        let areas: Vec<Value> = codes
+            .iter()
+            .map(|c| json!({ "code": c, "name": name(c) }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "areas": areas, "note": note }))
+                .unwrap_or_default()
+        );
+        return Ok(());
+    }
+    for c in &codes {
+        println!("{c}  {}", name(c));
+    }
+    if let Some(n) = note {
+        println!("{n}");
+    }
+    Ok(())
+}
+
+pub fn areas(ctx: &Context, postcode: Option<String>) -> Result<(), CliError> {
+    if let Some(typed) = postcode {
+        return postcode_areas(ctx, typed);
+    }
     let areas = ctx.harbour.areas()?;
     if ctx.out.json {
         let v: Vec<Value> = areas

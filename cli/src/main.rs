@@ -91,8 +91,12 @@ enum Command {
     /// Details of one service in the directory
     #[command(subcommand)]
     Services(help::ServicesCommand),
-    /// The local authorities Harbour has local services for
-    Areas,
+    /// The local authorities Harbour has local services for, or which of them a postcode is in
+    Areas {
+        /// A postcode or its first half (e.g. TQ3): shows the areas it is in, and how it is split
+        #[arg(long)]
+        postcode: Option<String>,
+    },
     /// First aid after an injury, and when to get help
     FirstAid(library::FirstAidArgs),
     /// "Is this an emergency?": a few yes/no questions
@@ -252,7 +256,7 @@ fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::SupportedSession => plan::supported_session(ctx),
         Command::HelpNow(args) => help::help_now(ctx, args),
         Command::Services(cmd) => help::services(ctx, cmd),
-        Command::Areas => help::areas(ctx),
+        Command::Areas { postcode } => help::areas(ctx, postcode),
         Command::FirstAid(args) => library::first_aid(ctx, args),
         Command::Triage(args) => library::triage(ctx, args),
         Command::Info(args) => library::info(ctx, args),

@@ -284,11 +284,23 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
             }
         }
         PackCommand::Info { file: None, kind } => {
-            let info = match kind {
-                Kind::Directory => ctx.harbour.directory_info()?,
-                Kind::Library => ctx.harbour.library_info()?,
+            let (info, attribution) = match kind {
+                Kind::Directory => (
+                    ctx.harbour.directory_info()?,
+                    ctx.harbour.directory_attribution()?,
+                ),
+                Kind::Library => (ctx.harbour.library_info()?, Vec::new()),
             };
-            print_info(ctx, &info);
+            if ctx.out.json {
+                let mut v = info_json(&info);
+                v["attribution"] = json!(attribution);
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            } else {
+                print_info(ctx, &info);
+                for line in &attribution {
+                    println!("{line}");
+                }
+            }
             Ok(())
         }
         PackCommand::Lint { source } => {

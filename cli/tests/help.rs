@@ -139,7 +139,7 @@ fn pack_build_sign_verify_with_the_minisign_tool() {
             "--source",
             source.to_str().unwrap(),
             "--data-version",
-            "2",
+            "3",
             "--out",
             pack.to_str().unwrap(),
         ],
@@ -154,7 +154,7 @@ fn pack_build_sign_verify_with_the_minisign_tool() {
             "--source",
             source.to_str().unwrap(),
             "--data-version",
-            "2",
+            "3",
             "--out",
             pack.to_str().unwrap(),
         ],
@@ -187,7 +187,7 @@ fn pack_build_sign_verify_with_the_minisign_tool() {
         "{}",
         String::from_utf8_lossy(&minisign.stderr)
     );
-    assert!(String::from_utf8_lossy(&minisign.stdout).contains("data_version:2"));
+    assert!(String::from_utf8_lossy(&minisign.stdout).contains("data_version:3"));
 
     // A changed pack fails both.
     let mut bytes = std::fs::read(&pack).unwrap();
@@ -214,7 +214,7 @@ fn pack_build_sign_verify_with_the_minisign_tool() {
 
     // Install it, and it is in use.
     let info = json(d.path(), &["pack", "install", pack.to_str().unwrap()]);
-    assert_eq!(info["data_version"], 2);
+    assert_eq!(info["data_version"], 3);
     assert_eq!(json(d.path(), &["pack", "info"])["source"], "installed");
     // An older one is refused with the tampered/refused exit code.
     assert_eq!(
@@ -408,4 +408,42 @@ fn triage_is_interactive_on_standard_input() {
     assert!(text.contains("please answer yes, no or not sure"));
     // "Not sure" to a red flag is treated as yes.
     assert!(text.contains("Call 999 now"));
+}
+
+/// Postcodes, from the ONS data in the bundled pack: never stored, nonsense refused.
+#[test]
+fn a_postcode_finds_the_council_and_a_split_district_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    let v = json(
+        d.path(),
+        &[
+            "help-now",
+            "--postcode",
+            "TQ1 1AA",
+            "--at",
+            "2026-11-21T03:00:00Z",
+        ],
+    );
+    assert_eq!(v["area"]["codes"], serde_json::json!(["E06000027"]), "{v}");
+    assert_eq!(v["area"]["matched_by"], "PostcodeDistrict");
+    let split = json(d.path(), &["areas", "--postcode", "TQ3"]);
+    assert_eq!(split["areas"][0]["name"], "Torbay");
+    assert_eq!(split["areas"][1]["name"], "Devon");
+    assert!(split["note"].as_str().unwrap().contains("93% in Torbay"));
+    for nonsense in ["hello", "12345", "TQ"] {
+        let out = harbour(d.path(), &["help-now", "--postcode", nonsense]);
+        assert_eq!(out.status.code(), Some(2), "{nonsense}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("does not look like a postcode"));
+    }
+    // Nothing about the postcode is kept: no data directory was even made.
+    assert!(!d.path().join("data").join("harbour.sqlite3").exists());
+    let info = json(d.path(), &["pack", "info"]);
+    assert!(
+        info["attribution"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("Open Government Licence")),
+        "{info}"
+    );
 }

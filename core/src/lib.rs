@@ -64,7 +64,7 @@ pub use supported_session::{SessionProgress, SessionStep};
 pub use directory::{
     AreaMatch, AreaSummary, Channel, ChannelKind, Eligibility, HelpNow, HelpOption, HelpQuery,
     Hours, MatchedBy, OpenState, Organisation, Provenance, Response, STALE_AFTER_DAYS, Service,
-    ServiceDetail, ServiceKind, Status, Topic,
+    ServiceDetail, ServiceKind, Status, Topic, postcode_district_of,
 };
 pub use library::{
     Answer, Audience, Block, Card, CardFilter, CardKind, ClinicalReview, Emergency, HelpHint,

@@ -73,7 +73,7 @@ fn signed_pack(
 fn baseline_pack_verifies_and_matches_its_source() {
     let e = env();
     let info = e.harbour.directory_info().unwrap();
-    assert_eq!(info.data_version, 1);
+    assert_eq!(info.data_version, 2);
     assert!(!info.expired);
     assert!(
         info.development_key,
@@ -213,15 +213,70 @@ fn area_eligibility_and_explanations() {
             .iter()
             .any(|n| n.contains("not in Harbour's list"))
     );
-    // A postcode district with no checked data says so rather than guessing.
-    let district = ask(&e.harbour, at, |q| q.area = Some("TQ1 1AA".into()));
-    assert!(matches!(&district.area, AreaMatch::NotFound { note } if note.contains("TQ1")));
+    // A postcode district outside every listed area says so rather than guessing.
+    let district = ask(&e.harbour, at, |q| q.area = Some("LS1 4AP".into()));
+    assert!(matches!(&district.area, AreaMatch::NotFound { note } if note.contains("LS1")));
+    assert!(district.options.iter().all(|o| !o.local));
+}
+
+/// The bundled pack's postcode districts, from the ONS Postcode Directory (pinned; the
+/// test command checks the source against it: scripts/check_postcodes.sh).
+#[test]
+fn postcodes_find_the_council_and_a_split_district_says_so() {
+    let e = env();
+    let at = "2026-11-21T03:00:00Z";
+    let found = |input: &str| match ask(&e.harbour, at, |q| q.area = Some(input.into())).area {
+        AreaMatch::Found { codes, by, note } => {
+            assert_eq!(by, harbour_core::MatchedBy::PostcodeDistrict, "{input}");
+            (codes, note.unwrap_or_default())
+        }
+        other => panic!("{input}: {other:?}"),
+    };
+    // TQ1 is all but a few addresses Torbay: Torbay's services, and the few said.
+    for typed in ["TQ1 1AA", "tq11aa", " TQ1 "] {
+        let (codes, note) = found(typed);
+        assert_eq!(codes, ["E06000027"], "{typed}");
+        assert!(note.contains("A few TQ1 addresses are in Devon"), "{note}");
+    }
+    assert!(
+        ids(&ask(&e.harbour, at, |q| q.area = Some("TQ1 1AA".into())))
+            .contains(&"dpt-first-response")
+    );
+    // TQ3 is split between Torbay and Devon (South Hams): both, with the shares, never a guess.
+    let (codes, note) = found("TQ3 2AB");
+    assert_eq!(codes, ["E06000027", "E10000008"]);
+    assert!(
+        note.contains("TQ3 is split: about 93% in Torbay, 7% in Devon"),
+        "{note}"
+    );
+    assert!(note.contains("approximate"), "{note}");
+    // A district mostly outside the listed areas shows the listed part and says the rest.
+    let (codes, note) = found("TN16");
+    assert_eq!(codes, ["E10000016"]);
+    assert!(note.contains("About 31% of TN16 is in Kent"), "{note}");
+    assert!(note.contains("no local services for yet"), "{note}");
+    let (codes, _) = found("GL12");
+    assert_eq!(codes, ["E10000013"]);
+    // Every district the pack lists answers with areas it lists, and the whole list is there.
+    let listed: serde_json::Value = serde_json::from_slice(SOURCE).unwrap();
+    let districts = listed["postcode_districts"].as_array().unwrap();
+    assert!(districts.len() > 250, "{}", districts.len());
+    for d in districts {
+        let (codes, _) = found(d["district"].as_str().unwrap());
+        assert!(!codes.is_empty());
+    }
+    // Northern Ireland is not in the data, and says so.
+    match ask(&e.harbour, at, |q| q.area = Some("BT1 1AA".into())).area {
+        AreaMatch::NotFound { note } => assert!(note.contains("Northern Ireland"), "{note}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
 fn a_postcode_district_spanning_two_authorities_returns_both() {
     let e = env();
-    let (bytes, sig) = signed_pack(2, "2026-11-21T00:00:00Z", 30, |v| {
+    // A pack whose districts carry no shares (as packs before the ONS data did).
+    let (bytes, sig) = signed_pack(3, "2026-11-21T00:00:00Z", 30, |v| {
         v["postcode_districts"] = serde_json::json!([
             {"district": "TQ9", "areas": ["E06000027", "E10000008"], "source": "test fixture"}
         ]);
@@ -578,7 +633,7 @@ fn a_damaged_installed_pack_falls_back_to_the_baseline() {
         e.clock.clone(),
     )
     .unwrap();
-    assert_eq!(reopened.directory_info().unwrap().data_version, 1);
+    assert_eq!(reopened.directory_info().unwrap().data_version, 2);
     essentials_still_there(&reopened);
 }
 

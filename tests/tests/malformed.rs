@@ -398,7 +398,7 @@ fn write_pack_corpus() {
     signed_as(
         "same-version-as-baseline",
         "directory",
-        directory_pack(1, "2026-11-21T00:00:00Z", 180, |_| {}),
+        directory_pack(2, "2026-11-21T00:00:00Z", 180, |_| {}),
         "Pack(NotNewer",
     );
     signed_as(

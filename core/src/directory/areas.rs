@@ -37,7 +37,20 @@ pub enum AreaMatch {
 pub(crate) struct AreaIndex {
     by_name: HashMap<String, Vec<String>>,
     by_code: HashMap<String, String>,
-    districts: HashMap<String, Vec<String>>,
+    /// Each postcode district's listed areas, with their shares in thousandths when known.
+    districts: HashMap<String, Vec<(String, Option<u16>)>>,
+}
+
+/// A share of a district's postcodes (in thousandths) below which an area is only mentioned,
+/// not shown: a district 98% in one council answers with that council.
+const MINOR_SHARE: u16 = 20;
+
+/// "93%", or "less than 1%", for a share in thousandths.
+fn percent(share: u16) -> String {
+    match share {
+        0..=4 => "less than 1%".to_owned(),
+        s => format!("{}%", (s + 5) / 10),
+    }
 }
 
 /// Words people add to an area name that do not change which area they mean.
@@ -81,7 +94,12 @@ impl AreaIndex {
             codes.dedup();
         }
         for pd in &d.postcode_districts {
-            idx.districts.insert(pd.district.clone(), pd.areas.clone());
+            let shares = pd
+                .areas
+                .iter()
+                .enumerate()
+                .map(|(i, code)| (code.clone(), pd.shares.get(i).copied()));
+            idx.districts.insert(pd.district.clone(), shares.collect());
         }
         idx
     }
@@ -113,23 +131,17 @@ impl AreaIndex {
         }
         if let Some(district) = postcode_district(&upper) {
             return match self.districts.get(&district) {
-                Some(codes) if codes.len() > 1 => AreaMatch::Found {
-                    note: Some(format!(
-                        "{district} covers parts of {}: showing services for each",
-                        self.names(codes)
-                    )),
-                    codes: codes.clone(),
-                    by: MatchedBy::PostcodeDistrict,
-                },
-                Some(codes) => AreaMatch::Found {
-                    codes: codes.clone(),
-                    by: MatchedBy::PostcodeDistrict,
-                    note: None,
+                Some(entries) => self.district_match(&district, entries),
+                None if district.starts_with("BT") => AreaMatch::NotFound {
+                    note: "Harbour cannot place Northern Ireland postcodes yet: showing \
+                           services for anywhere in the UK."
+                        .to_owned(),
                 },
                 None => AreaMatch::NotFound {
                     note: format!(
-                        "Harbour cannot place postcode district {district} yet: showing services \
-                         for anywhere in the UK. Choose your area from the list to see local ones."
+                        "{district} is not in an area Harbour has local services for yet: \
+                         showing services for anywhere in the UK. Choose your area from the \
+                         list if it is there."
                     ),
                 },
             };
@@ -152,6 +164,87 @@ impl AreaIndex {
             },
         }
     }
+}
+
+impl AreaIndex {
+    /// What a postcode district answers: the areas most of it lies in, and in plain words how
+    /// it is split, so a split is said, never silently guessed.
+    fn district_match(&self, district: &str, entries: &[(String, Option<u16>)]) -> AreaMatch {
+        let codes: Vec<String> = entries.iter().map(|(c, _)| c.clone()).collect();
+        let Some(shares) = entries
+            .iter()
+            .map(|(_, s)| *s)
+            .collect::<Option<Vec<u16>>>()
+        else {
+            // No shares in the pack: every area it touches, as before.
+            let note = (codes.len() > 1).then(|| {
+                format!(
+                    "{district} covers parts of {}: showing services for each",
+                    self.names(&codes)
+                )
+            });
+            return AreaMatch::Found {
+                codes,
+                by: MatchedBy::PostcodeDistrict,
+                note,
+            };
+        };
+        let listed: u16 = shares.iter().sum();
+        let (main, minor): (Vec<_>, Vec<_>) = codes
+            .iter()
+            .zip(&shares)
+            .partition(|(_, s)| **s >= MINOR_SHARE || shares.len() == 1);
+        let main: Vec<(&String, &u16)> = if main.is_empty() { minor.clone() } else { main };
+        let minor: Vec<(&String, &u16)> = minor.into_iter().filter(|m| !main.contains(m)).collect();
+        let shown: Vec<String> = main.iter().map(|(c, _)| (*c).clone()).collect();
+        let mut said = Vec::new();
+        match main.as_slice() {
+            [(_, s)] if listed >= 1000 - MINOR_SHARE && **s >= 1000 - MINOR_SHARE => {}
+            [(code, s)] => said.push(format!(
+                "About {} of {district} is in {}: showing its services.",
+                percent(**s),
+                self.names(std::slice::from_ref(*code))
+            )),
+            parts => said.push(format!(
+                "{district} is split: about {}. Showing services for each.",
+                parts
+                    .iter()
+                    .map(|(c, s)| format!(
+                        "{} in {}",
+                        percent(**s),
+                        self.names(std::slice::from_ref(*c))
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+        if !minor.is_empty() {
+            let names: Vec<String> = minor.iter().map(|(c, _)| (*c).clone()).collect();
+            said.push(format!(
+                "A few {district} addresses are in {}: if yours is one, choose it from the list.",
+                self.names(&names)
+            ));
+        }
+        if listed < 1000 - MINOR_SHARE {
+            said.push(format!(
+                "The rest of {district} is in areas Harbour has no local services for yet."
+            ));
+        }
+        if !said.is_empty() {
+            said.push("The shares are approximate.".to_owned());
+        }
+        AreaMatch::Found {
+            codes: shown,
+            by: MatchedBy::PostcodeDistrict,
+            note: (!said.is_empty()).then(|| said.join(" ")),
+        }
+    }
+}
+
+/// The postcode district of `input` ("TQ1 1AA", "tq11aa" and "TQ1" give "TQ1"), or `None` if
+/// it does not look like a postcode: for refusing nonsense typed as one.
+pub fn postcode_district_of(input: &str) -> Option<String> {
+    postcode_district(&input.trim().to_ascii_uppercase())
 }
 
 /// The outward code of a postcode or postcode district ("TQ1 1AA" and "tq1" give "TQ1"), if

@@ -17,6 +17,10 @@ pub struct DirectoryContent {
     /// touches. Empty when no checked source is available: lookups then say so.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub postcode_districts: Vec<PostcodeDistrict>,
+    /// Lines the licences of the data in this pack require wherever it is used (the ONS
+    /// postcode data's): shown in pack info and an app's about screen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attribution: Vec<String>,
     pub organisations: Vec<Organisation>,
     pub services: Vec<Service>,
 }
@@ -42,8 +46,13 @@ pub struct Area {
 #[serde(deny_unknown_fields)]
 pub struct PostcodeDistrict {
     pub district: String,
-    /// GSS codes of every authority this district touches.
+    /// GSS codes of every listed authority this district touches, largest share first.
     pub areas: Vec<String>,
+    /// Each area's share of the district's postcodes, in thousandths, in `areas` order
+    /// (approximate: the source counts terminated postcodes too). What is left of 1000 lies
+    /// in areas the directory does not list. Empty when the source gives no shares.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<u16>,
     pub source: String,
 }
 

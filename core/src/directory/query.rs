@@ -238,6 +238,12 @@ impl Directory {
         }
     }
 
+    /// Which listed areas `input` (a name, a GSS code, a postcode or postcode district)
+    /// means, with the words to show: what help now would use.
+    pub(crate) fn find_area(&self, input: &str) -> AreaMatch {
+        self.areas.resolve(Some(input))
+    }
+
     pub(crate) fn help_now(&self, q: &HelpQuery, now: Timestamp) -> HelpNow {
         let at = q.at.unwrap_or(now);
         let area = self.areas.resolve(q.area.as_deref());

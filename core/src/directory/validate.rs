@@ -156,6 +156,18 @@ pub fn problems(d: &DirectoryContent) -> Vec<String> {
                 pd.district
             ));
         }
+        let total: u32 = pd.shares.iter().map(|&s| u32::from(s)).sum();
+        if !pd.shares.is_empty()
+            && (pd.shares.len() != pd.areas.len()
+                || pd.shares.contains(&0)
+                || total > 1000
+                || pd.shares.windows(2).any(|w| w[0] < w[1]))
+        {
+            p.push(format!(
+                "postcode district {}: shares must be one per area, 1 to 1000 thousandths in all, largest first",
+                pd.district
+            ));
+        }
     }
     let mut orgs = HashSet::new();
     for o in &d.organisations {

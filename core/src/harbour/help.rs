@@ -33,6 +33,12 @@ impl Harbour {
         }
     }
 
+    /// Which listed areas `input` means (a council name, a GSS code, a postcode or a postcode
+    /// district), with the words to show, e.g. how a postcode district is split.
+    pub fn find_area(&self, input: &str) -> Result<crate::directory::AreaMatch> {
+        Ok(self.directory()?.content.find_area(input))
+    }
+
     /// The local authorities Harbour knows, for an area picker.
     pub fn areas(&self) -> Result<Vec<AreaSummary>> {
         Ok(self.directory()?.content.areas())
@@ -46,6 +52,12 @@ impl Harbour {
 
     pub fn directory_info(&self) -> Result<PackInfo> {
         Ok(self.directory()?.info)
+    }
+
+    /// The attribution the directory's data requires (the ONS postcode data's), for an
+    /// about screen: show every line.
+    pub fn directory_attribution(&self) -> Result<Vec<String>> {
+        Ok(self.directory()?.content.content().attribution.clone())
     }
 
     /// Installs a newer signed directory pack. An older, expired, badly signed or invalid

@@ -26,6 +26,22 @@ final class HelpNowTests: XCTestCase {
         XCTAssertEqual(try h.vaultState(), .noVault)
     }
 
+    /// Postcodes, from the ONS data in the bundled pack: a full one, and a split district.
+    func testAPostcodeFindsTheCouncilAndASplitDistrictSaysSo() throws {
+        let h = try open()
+        func ask(_ area: String) throws -> HelpNow {
+            try h.helpNow(query: HelpQuery(
+                at: threeAm, age: 15, area: area, channels: [], topics: [], forProfessionals: false))
+        }
+        XCTAssertEqual(try ask("TQ1 1AA").areaCodes, ["E06000027"])
+        let tq3 = try ask("tq3")
+        XCTAssertEqual(tq3.areaCodes, ["E06000027", "E10000008"])
+        XCTAssertTrue(tq3.notes.contains { $0.contains("TQ3 is split") })
+        let belfast = try ask("BT1 1AA")
+        XCTAssertFalse(belfast.areaFound)
+        XCTAssertTrue(try h.directoryAttribution().contains { $0.contains("Open Government Licence") })
+    }
+
     func testNeverEmpty() throws {
         let h = try open()
         for area in [nil, "Kent", "Nowhere", "TQ1"] as [String?] {
@@ -46,7 +62,7 @@ final class HelpNowTests: XCTestCase {
         }
         guard case .PackRejected = refused as? HarbourError else { return XCTFail("\(String(describing: refused))") }
         let info = try h.directoryInfo()
-        XCTAssertEqual(info.dataVersion, 1)
+        XCTAssertEqual(info.dataVersion, 2)
         XCTAssertGreaterThan(info.expiresAt, info.builtAt)
     }
 }

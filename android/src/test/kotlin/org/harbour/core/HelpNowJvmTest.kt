@@ -61,7 +61,7 @@ class HelpNowJvmTest {
         assertTrue(defunct.options.isEmpty())
         assertEquals(listOf("ghc-crisis-line", "samaritans"), defunct.redirectTo)
         val info = h.directoryInfo()
-        assertEquals(1L, info.dataVersion)
+        assertEquals(2L, info.dataVersion)
         assertTrue(info.expiresAt.isAfter(info.builtAt))
         assertFalse(info.installed)
         assertThrows(HarbourException.NotFound::class.java) { h.service("nope", null) }
@@ -71,12 +71,31 @@ class HelpNowJvmTest {
         }
     }
 
+    /** Postcodes, from the ONS data in the bundled pack: a full one, and a split district. */
+    @Test fun aPostcodeFindsTheCouncilAndASplitDistrictSaysSo() {
+        val h = open()
+        fun ask(area: String) = h.helpNow(
+            HelpQuery(at = threeAm, age = 15, area = area, channels = emptyList(),
+                topics = emptyList(), forProfessionals = false)
+        )
+        val tq1 = ask("TQ1 1AA")
+        assertTrue(tq1.areaFound)
+        assertEquals(listOf("E06000027"), tq1.areaCodes)
+        val tq3 = ask("tq3")
+        assertEquals(listOf("E06000027", "E10000008"), tq3.areaCodes)
+        assertTrue(tq3.notes.joinToString(), tq3.notes.any { it.contains("TQ3 is split") })
+        val belfast = ask("BT1 1AA")
+        assertFalse(belfast.areaFound)
+        assertTrue(belfast.notes.any { it.contains("Northern Ireland") })
+        assertTrue(h.directoryAttribution().any { it.contains("Open Government Licence") })
+    }
+
     @Test fun aBadPackIsRefusedAndTheOldOneStays() = runBlocking<Unit> {
         val h = open()
         val e = assertThrowsSuspend<HarbourException.PackRejected> {
             h.installDirectoryPack("{}".toByteArray(), "not a signature".toByteArray())
         }
         assertTrue(e.reason.contains("signed"))
-        assertEquals(1L, h.directoryInfo().dataVersion)
+        assertEquals(2L, h.directoryInfo().dataVersion)
     }
 }
