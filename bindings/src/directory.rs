@@ -312,6 +312,13 @@ impl Harbour {
         Ok(self.core().directory_info()?.into())
     }
 
+    /// A printable signposting sheet for workers and schools: self-contained HTML (no
+    /// script) of the national and local services for `area` (a council, its code, or a
+    /// postcode in one). Throws `InvalidInput` for an area Harbour does not list.
+    pub fn signposting_sheet(&self, area: String) -> Result<String> {
+        Ok(self.core().signposting_sheet(&area)?)
+    }
+
     /// Lines the directory's data licences require wherever it is used (the ONS postcode
     /// data's): show every line on the app's about screen.
     pub fn directory_attribution(&self) -> Result<Vec<String>> {

@@ -67,6 +67,15 @@ pub enum PackCommand {
         #[arg(long, value_enum, default_value_t = Kind::Directory)]
         kind: Kind,
     },
+    /// A printable signposting sheet of the services for an area, for workers and schools
+    Sheet {
+        /// A council, its ONS code, or a postcode in one
+        #[arg(long)]
+        area: String,
+        /// Where to write the HTML page (print it, or save it as PDF, from a browser)
+        #[arg(long)]
+        html: PathBuf,
+    },
     /// Run the library's content lint on a source file and print reading ease per card
     Lint {
         #[arg(long)]
@@ -301,6 +310,15 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
                     println!("{line}");
                 }
             }
+            Ok(())
+        }
+        PackCommand::Sheet { area, html } => {
+            let page = ctx.harbour.signposting_sheet(&area)?;
+            std::fs::write(&html, page).map_err(|e| CliError::Io(e.kind()))?;
+            ctx.out.done(&format!(
+                "wrote the signposting sheet to {}; open it in a browser to print it",
+                html.display()
+            ));
             Ok(())
         }
         PackCommand::Lint { source } => {

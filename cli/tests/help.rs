@@ -447,3 +447,36 @@ fn a_postcode_finds_the_council_and_a_split_district_says_so() {
         "{info}"
     );
 }
+
+/// `harbour pack sheet`: the printable sheet for workers, written where asked.
+#[test]
+fn pack_sheet_writes_a_printable_page_for_an_area() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("sheet.html");
+    ok(
+        d.path(),
+        &[
+            "pack",
+            "sheet",
+            "--area",
+            "Kent and Medway",
+            "--html",
+            file.to_str().unwrap(),
+        ],
+    );
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(html.contains("Where to find help: Kent and Medway"));
+    assert!(html.contains("Local services in Kent and Medway"));
+    let out = harbour(
+        d.path(),
+        &[
+            "pack",
+            "sheet",
+            "--area",
+            "Atlantis",
+            "--html",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

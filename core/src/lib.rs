@@ -26,6 +26,7 @@ mod fold;
 #[doc(hidden)]
 pub mod fuzzing;
 mod harbour;
+mod html;
 mod keystore;
 mod library;
 mod notes;

@@ -1,6 +1,7 @@
 //! The import rule of harbour-core, checked on its source (`docs/DESIGN.md`, "Layers").
 //!
-//! - **foundation** (crypto, secret, fold, clock, keystore, atomic_file, crash_point, stack, wording)
+//! - **foundation** (crypto, secret, fold, html, clock, keystore, atomic_file, crash_point, stack,
+//!   wording)
 //!   imports only foundation, along the few edges listed below;
 //! - **store** and **pack** import only foundation;
 //! - **domain** modules (vault, notes, plan, supported_session, directory, library, backup) import
@@ -22,6 +23,7 @@ const FOUNDATION: &[&str] = &[
     "clock",
     "crypto",
     "fold",
+    "html",
     "keystore",
     "secret",
     "stack",

@@ -160,3 +160,87 @@ fn shared_plan_renders_in_chromium_with_only_the_chosen_sections() {
         std::fs::copy(&png, docs).unwrap();
     }
 }
+
+/// The signposting sheet for workers and schools, printed by a real browser: at most two
+/// pages, and its text carries the area, 999, the local line, professionals-only lines marked
+/// in words, last-checked dates, the data version and the attribution.
+/// `HARBOUR_DOCS_SCREENSHOT=1` also copies the screenshot to docs/signposting-sheet.png.
+#[test]
+fn the_signposting_sheet_prints_on_two_pages_with_everything_a_worker_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = harbour_tests::testing_config(dir.path().join("data"));
+    let h = Harbour::open(config, Arc::new(MemoryKeyStore::new())).unwrap();
+    assert!(matches!(
+        h.signposting_sheet("Atlantis"),
+        Err(harbour_core::Error::InvalidInput(_))
+    ));
+    let html = h.signposting_sheet("TQ1 1AA").unwrap();
+    assert!(!html.contains("<script"), "no script in the sheet");
+    assert!(
+        !html.contains("http://") && !html.contains("src="),
+        "nothing from outside"
+    );
+    assert!(html.contains("<html lang=\"en-GB\">"));
+    let page = dir.path().join("sheet.html");
+    std::fs::write(&page, &html).unwrap();
+    let url = format!("file://{}", page.display());
+    let profile = dir.path().join("chromium-profile");
+
+    let png = dir.path().join("sheet.png");
+    chromium(
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=900,1300",
+            &url,
+        ],
+        &profile,
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.len() > 20_000, "the screenshot looks blank");
+
+    let pdf = dir.path().join("sheet.pdf");
+    chromium(
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+            &url,
+        ],
+        &profile,
+    );
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let pages: u32 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&pages), "{pages} pages");
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for shown in [
+        "Where to find help: Torbay",
+        "Call 999",
+        "Local services in Torbay",
+        "First Response",
+        "National services",
+        "Text SHOUT to 85258",
+        "Last checked November 2026",
+        "data version 2",
+        "Open Government Licence",
+    ] {
+        assert!(
+            text.contains(shown),
+            "the printed sheet lacks {shown:?}:\n{text}"
+        );
+    }
+    if std::env::var_os("HARBOUR_DOCS_SCREENSHOT").is_some() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/signposting-sheet.png");
+        std::fs::copy(&png, docs).unwrap();
+    }
+}

@@ -10,6 +10,7 @@ mod areas;
 pub mod model;
 mod query;
 pub mod schedule;
+mod sheet;
 pub mod validate;
 
 use std::collections::HashMap;

@@ -435,6 +435,21 @@ impl Service {
 
     /// An offered, non-emergency service that anyone in the UK may use whatever their age or
     /// group: what help now falls back on, and what every pack must contain one of.
+    /// Named as a local service of one of `codes`.
+    pub fn covers_any(&self, codes: &[String]) -> bool {
+        matches!(&self.coverage, Coverage::Areas(covered) if covered.iter().any(|c| codes.contains(c)))
+    }
+
+    /// For everyone in every one of `codes` by country: UK-wide, or England-wide for English
+    /// areas (their GSS codes start with E).
+    pub fn covers_everyone_in(&self, codes: &[String]) -> bool {
+        match &self.coverage {
+            Coverage::Uk => true,
+            Coverage::England => codes.iter().all(|c| c.starts_with('E')),
+            Coverage::Areas(_) => false,
+        }
+    }
+
     pub fn is_for_anyone_in_the_uk(&self) -> bool {
         let e = &self.eligibility;
         self.is_offered()

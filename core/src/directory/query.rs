@@ -126,7 +126,7 @@ impl Directory {
             .collect()
     }
 
-    fn why(&self, s: &Service, areas: &[String]) -> String {
+    pub(super) fn why(&self, s: &Service, areas: &[String]) -> String {
         let (min, max, _) = ages_for(s, areas);
         let who = if s.eligibility.professionals_only {
             "professionals only".to_owned()
@@ -373,7 +373,7 @@ impl Directory {
     }
 }
 
-fn join_and(items: &[&str]) -> String {
+pub(super) fn join_and(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_owned(),

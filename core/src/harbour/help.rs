@@ -39,6 +39,22 @@ impl Harbour {
         Ok(self.directory()?.content.find_area(input))
     }
 
+    /// A printable signposting sheet (self-contained HTML, one or two pages) of the national
+    /// and local services for `area` (a council, its code, or a postcode in one), for workers
+    /// and schools: who each is for, how to get in touch, hours, professionals-only lines
+    /// marked, last-checked dates, and the pack's data version and attribution.
+    pub fn signposting_sheet(&self, area: &str) -> Result<String> {
+        let loaded = self.directory()?;
+        match loaded.content.find_area(area) {
+            crate::directory::AreaMatch::Found { codes, .. } => {
+                Ok(loaded.content.sheet(&codes, &loaded.info, self.now()))
+            }
+            _ => Err(crate::Error::InvalidInput(
+                "choose an area Harbour lists (harbour areas), or a postcode in one",
+            )),
+        }
+    }
+
     /// The local authorities Harbour knows, for an area picker.
     pub fn areas(&self) -> Result<Vec<AreaSummary>> {
         Ok(self.directory()?.content.areas())

@@ -4,6 +4,7 @@
 //! is written or sent: the caller gets a string and decides what to do with it.
 
 use super::{Plan, PlanItem, Section};
+use crate::html::escape as escape_html;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,22 +26,6 @@ pub struct ShareOptions {
 }
 
 const DEFAULT_TITLE: &str = "My plan";
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A line about a linked directory service: its name and how to reach it.
 type ServiceLine = Option<String>;

@@ -42,6 +42,21 @@ final class HelpNowTests: XCTestCase {
         XCTAssertTrue(try h.directoryAttribution().contains { $0.contains("Open Government Licence") })
     }
 
+    /// The signposting sheet for workers and schools: self-contained, for a listed area only.
+    func testASignpostingSheetForAnAreaIsSelfContained() throws {
+        let h = try open()
+        let sheet = try h.signpostingSheet(area: "TQ1 1AA")
+        XCTAssertTrue(sheet.hasPrefix("<!DOCTYPE html>"))
+        XCTAssertTrue(sheet.contains("Where to find help: Torbay"))
+        XCTAssertTrue(sheet.contains("Call 999"))
+        XCTAssertFalse(sheet.contains("<script"))
+        XCTAssertThrowsError(try h.signpostingSheet(area: "Atlantis")) { error in
+            guard case .InvalidInput = error as? HarbourError else {
+                return XCTFail("not InvalidInput: \(error)")
+            }
+        }
+    }
+
     func testNeverEmpty() throws {
         let h = try open()
         for area in [nil, "Kent", "Nowhere", "TQ1"] as [String?] {

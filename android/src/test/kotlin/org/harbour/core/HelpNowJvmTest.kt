@@ -90,6 +90,18 @@ class HelpNowJvmTest {
         assertTrue(h.directoryAttribution().any { it.contains("Open Government Licence") })
     }
 
+    /** The signposting sheet for workers and schools: self-contained, for a listed area only. */
+    @Test fun aSignpostingSheetForAnAreaIsSelfContained() {
+        val h = open()
+        val sheet = h.signpostingSheet("TQ1 1AA")
+        assertTrue(sheet.startsWith("<!DOCTYPE html>"))
+        assertTrue(sheet.contains("Where to find help: Torbay"))
+        assertTrue(sheet.contains("Call 999"))
+        assertTrue(sheet.contains("data version 2"))
+        assertFalse(sheet.contains("<script"))
+        assertThrows(HarbourException.InvalidInput::class.java) { h.signpostingSheet("Atlantis") }
+    }
+
     @Test fun aBadPackIsRefusedAndTheOldOneStays() = runBlocking<Unit> {
         val h = open()
         val e = assertThrowsSuspend<HarbourException.PackRejected> {
