@@ -10,8 +10,9 @@ Each postcode district (the outward code: "TQ3" of "TQ3 1AA") is counted postcod
 which local authority district each postcode lies in. Districts are rolled up into the areas
 the directory lists (a county's districts into the county, below), and every postcode district
 that touches a listed area is written with those areas and their shares in thousandths,
-largest first. The rest of each district's postcodes are in areas Harbour has no local
-services for. Northern Ireland (BT) is left out: its postcodes are under a separate licence.
+largest first (a district wholly in one area has no shares written). The rest of each
+district's postcodes are in areas Harbour has no local services for. Northern Ireland (BT) is
+left out: its postcodes are under a separate licence.
 The source keeps no termination dates, so terminated postcodes count too, and the shares are
 approximate; shares under one thousandth are dropped. Run at pack-build time only; the app
 never fetches anything.
@@ -85,12 +86,11 @@ def districts(wheel, area_codes):
         shares = [(code, round(1000 * n / total)) for code, n in ranked]
         shares = [(code, s) for code, s in shares if s >= 1]
         if shares:
-            out.append({
-                "district": district,
-                "areas": [c for c, _ in shares],
-                "shares": [s for _, s in shares],
-                "source": SOURCE_NOTE,
-            })
+            entry = {"district": district, "areas": [c for c, _ in shares]}
+            # A district wholly in one listed area needs no share: the app reads that as all.
+            if [s for _, s in shares] != [1000]:
+                entry["shares"] = [s for _, s in shares]
+            out.append(entry)
     return out
 
 
@@ -115,6 +115,8 @@ def main(argv):
         source = f.read()
     parsed = json.loads(source)
     codes = {a["code"] for a in parsed["areas"]}
+    if parsed.get("postcode_source") != SOURCE_NOTE:
+        sys.exit(f'{source_path}: its "postcode_source" must be {json.dumps(SOURCE_NOTE)}')
     if parsed.get("attribution") != ATTRIBUTION:
         sys.exit(f"{source_path}: its \"attribution\" must be exactly the lines the ONS "
                  f"data's licence requires: {json.dumps(ATTRIBUTION, ensure_ascii=False)}")

@@ -17,6 +17,9 @@ pub struct DirectoryContent {
     /// touches. Empty when no checked source is available: lookups then say so.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub postcode_districts: Vec<PostcodeDistrict>,
+    /// Where every postcode district without a source of its own comes from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub postcode_source: String,
     /// Lines the licences of the data in this pack require wherever it is used (the ONS
     /// postcode data's): shown in pack info and an app's about screen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -50,9 +53,13 @@ pub struct PostcodeDistrict {
     pub areas: Vec<String>,
     /// Each area's share of the district's postcodes, in thousandths, in `areas` order
     /// (approximate: the source counts terminated postcodes too). What is left of 1000 lies
-    /// in areas the directory does not list. Empty when the source gives no shares.
+    /// in areas the directory does not list. Empty when the district lies wholly in its one
+    /// area, or the source gives no shares.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shares: Vec<u16>,
+    /// Where this district's entry comes from; empty when it is the pack's
+    /// `postcode_source` (one line for the whole table keeps the library small).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
 }
 

@@ -156,6 +156,12 @@ pub fn problems(d: &DirectoryContent) -> Vec<String> {
                 pd.district
             ));
         }
+        if pd.source.trim().is_empty() && d.postcode_source.trim().is_empty() {
+            p.push(format!(
+                "postcode district {}: no source, and the pack has no postcode_source",
+                pd.district
+            ));
+        }
         let total: u32 = pd.shares.iter().map(|&s| u32::from(s)).sum();
         if !pd.shares.is_empty()
             && (pd.shares.len() != pd.areas.len()
