@@ -109,9 +109,9 @@ class FfiEndToEnd(unittest.IsolatedAsyncioTestCase):
             data_dir=other, locale="en-GB", kdf=harbour.KdfSetting.TESTING_ONLY()
         )
         with self.assertRaises(harbour.HarbourError.ContractMismatch) as caught:
-            harbour.Harbour.open(config, TableKeyStore(), "0.0.1+000000000000")
+            harbour.Harbour.open(config, TableKeyStore(), "0.0.1+abcdefabcdef")
         self.assertEqual(caught.exception.library, harbour.library_contract())
-        self.assertEqual(caught.exception.bindings, "0.0.1+000000000000")
+        self.assertEqual(caught.exception.bindings, "0.0.1+abcdefabcdef")
         self.assertFalse(os.path.exists(other))
         harbour.Harbour.open(config, TableKeyStore())
 

@@ -39,6 +39,63 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
     (w, h)
 }
 
+/// A page as the browser shows and prints it.
+struct Rendered {
+    /// The 900×1300 screenshot, checked not to be blank.
+    png: std::path::PathBuf,
+    pdf: std::path::PathBuf,
+    /// The PDF's text, as pdftotext reads it.
+    text: String,
+}
+
+/// Writes `html` to `dir/NAME.html`, screenshots it and prints it to PDF in headless Chromium.
+fn render(dir: &Path, name: &str, html: &str) -> Rendered {
+    let page = dir.join(format!("{name}.html"));
+    std::fs::write(&page, html).unwrap();
+    let url = format!("file://{}", page.display());
+    let profile = dir.join("chromium-profile");
+    let png = dir.join(format!("{name}.png"));
+    let shot = chromium(
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=900,1300",
+            &url,
+        ],
+        &profile,
+    );
+    assert!(
+        png.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(png_size(&bytes), (900, 1300));
+    assert!(
+        bytes.len() > 20_000,
+        "the screenshot looks blank ({} bytes)",
+        bytes.len()
+    );
+    let pdf = dir.join(format!("{name}.pdf"));
+    chromium(
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+            &url,
+        ],
+        &profile,
+    );
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is needed for this test: apt-get install poppler-utils (scripts/test.sh does)");
+    Rendered {
+        png,
+        pdf,
+        text: String::from_utf8_lossy(&text.stdout).into_owned(),
+    }
+}
+
 #[test]
 fn shared_plan_renders_in_chromium_with_only_the_chosen_sections() {
     let dir = tempfile::tempdir().unwrap();
@@ -88,48 +145,8 @@ fn shared_plan_renders_in_chromium_with_only_the_chosen_sections() {
             include_app_name: false,
         })
         .unwrap();
-    let page = dir.path().join("plan.html");
-    std::fs::write(&page, &html).unwrap();
-    let url = format!("file://{}", page.display());
-    let profile = dir.path().join("chromium-profile");
-
-    let png = dir.path().join("plan.png");
-    let shot = chromium(
-        &[
-            &format!("--screenshot={}", png.display()),
-            "--window-size=900,1300",
-            &url,
-        ],
-        &profile,
-    );
-    assert!(
-        png.exists(),
-        "no screenshot: {}",
-        String::from_utf8_lossy(&shot.stderr)
-    );
-    let bytes = std::fs::read(&png).unwrap();
-    assert_eq!(png_size(&bytes), (900, 1300));
-    assert!(
-        bytes.len() > 20_000,
-        "the screenshot looks blank ({} bytes)",
-        bytes.len()
-    );
-
-    let pdf = dir.path().join("plan.pdf");
-    chromium(
-        &[
-            "--no-pdf-header-footer",
-            &format!("--print-to-pdf={}", pdf.display()),
-            &url,
-        ],
-        &profile,
-    );
-    let text = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is needed for this test: apt-get install poppler-utils (scripts/test.sh does)");
-    let text = String::from_utf8_lossy(&text.stdout);
+    let rendered = render(dir.path(), "plan", &html);
+    let text = &rendered.text;
     for shown in [
         "My plan",
         "Things I can do on my own",
@@ -157,7 +174,7 @@ fn shared_plan_renders_in_chromium_with_only_the_chosen_sections() {
 
     if std::env::var_os("HARBOUR_DOCS_SCREENSHOT").is_some() {
         let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/share-plan.png");
-        std::fs::copy(&png, docs).unwrap();
+        std::fs::copy(&rendered.png, docs).unwrap();
     }
 }
 
@@ -181,33 +198,8 @@ fn the_signposting_sheet_prints_on_two_pages_with_everything_a_worker_needs() {
         "nothing from outside"
     );
     assert!(html.contains("<html lang=\"en-GB\">"));
-    let page = dir.path().join("sheet.html");
-    std::fs::write(&page, &html).unwrap();
-    let url = format!("file://{}", page.display());
-    let profile = dir.path().join("chromium-profile");
-
-    let png = dir.path().join("sheet.png");
-    chromium(
-        &[
-            &format!("--screenshot={}", png.display()),
-            "--window-size=900,1300",
-            &url,
-        ],
-        &profile,
-    );
-    let bytes = std::fs::read(&png).unwrap();
-    assert!(bytes.len() > 20_000, "the screenshot looks blank");
-
-    let pdf = dir.path().join("sheet.pdf");
-    chromium(
-        &[
-            "--no-pdf-header-footer",
-            &format!("--print-to-pdf={}", pdf.display()),
-            &url,
-        ],
-        &profile,
-    );
-    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let rendered = render(dir.path(), "sheet", &html);
+    let info = Command::new("pdfinfo").arg(&rendered.pdf).output().unwrap();
     let info = String::from_utf8_lossy(&info.stdout);
     let pages: u32 = info
         .lines()
@@ -217,12 +209,7 @@ fn the_signposting_sheet_prints_on_two_pages_with_everything_a_worker_needs() {
         .parse()
         .unwrap();
     assert!((1..=2).contains(&pages), "{pages} pages");
-    let text = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = &rendered.text;
     for shown in [
         "Where to find help: Torbay",
         "Call 999",
@@ -241,6 +228,6 @@ fn the_signposting_sheet_prints_on_two_pages_with_everything_a_worker_needs() {
     }
     if std::env::var_os("HARBOUR_DOCS_SCREENSHOT").is_some() {
         let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/signposting-sheet.png");
-        std::fs::copy(&png, docs).unwrap();
+        std::fs::copy(&rendered.png, docs).unwrap();
     }
 }

@@ -190,36 +190,35 @@ impl AreaIndex {
             };
         };
         let listed: u16 = shares.iter().sum();
-        let (main, minor): (Vec<_>, Vec<_>) = codes
-            .iter()
-            .zip(&shares)
-            .partition(|(_, s)| **s >= MINOR_SHARE || shares.len() == 1);
-        let main: Vec<(&String, &u16)> = if main.is_empty() { minor.clone() } else { main };
-        let minor: Vec<(&String, &u16)> = minor.into_iter().filter(|m| !main.contains(m)).collect();
-        let shown: Vec<String> = main.iter().map(|(c, _)| (*c).clone()).collect();
+        let parts: Vec<(&str, u16)> = codes.iter().map(String::as_str).zip(shares).collect();
+        // The areas to show, and those only mentioned (a few addresses). If every part is
+        // small, every part is shown.
+        let (main, minor): (Vec<_>, Vec<_>) = if parts.iter().any(|p| p.1 >= MINOR_SHARE) {
+            parts.iter().partition(|p| p.1 >= MINOR_SHARE)
+        } else {
+            (parts.iter().collect(), Vec::new())
+        };
+        let name = |code: &str| self.name(code).unwrap_or(code).to_owned();
+        let shown: Vec<String> = main.iter().map(|(c, _)| (*c).to_owned()).collect();
         let mut said = Vec::new();
         match main.as_slice() {
-            [(_, s)] if listed >= 1000 - MINOR_SHARE && **s >= 1000 - MINOR_SHARE => {}
+            [(_, s)] if listed >= 1000 - MINOR_SHARE && *s >= 1000 - MINOR_SHARE => {}
             [(code, s)] => said.push(format!(
                 "About {} of {district} is in {}: showing its services.",
-                percent(**s),
-                self.names(std::slice::from_ref(*code))
+                percent(*s),
+                name(code)
             )),
             parts => said.push(format!(
                 "{district} is split: about {}. Showing services for each.",
                 parts
                     .iter()
-                    .map(|(c, s)| format!(
-                        "{} in {}",
-                        percent(**s),
-                        self.names(std::slice::from_ref(*c))
-                    ))
+                    .map(|(c, s)| format!("{} in {}", percent(*s), name(c)))
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
         }
         if !minor.is_empty() {
-            let names: Vec<String> = minor.iter().map(|(c, _)| (*c).clone()).collect();
+            let names: Vec<String> = minor.iter().map(|(c, _)| (*c).to_owned()).collect();
             said.push(format!(
                 "A few {district} addresses are in {}: if yours is one, choose it from the list.",
                 self.names(&names)

@@ -178,13 +178,13 @@ final class HarbourTests: XCTestCase {
         let other = dir.appendingPathComponent("other")
         let config = HarbourConfig(dataDir: other.path, locale: "en-GB", kdf: .testingOnly)
         XCTAssertThrowsError(
-            try Harbour.open(config: config, keystore: TableTestKeyStore(), contract: "0.0.1+000000000000")
+            try Harbour.open(config: config, keystore: TableTestKeyStore(), contract: "0.0.1+abcdefabcdef")
         ) { error in
             guard case .ContractMismatch(let library, let bindings) = error as? HarbourError else {
                 return XCTFail("not a contract mismatch: \(error)")
             }
             XCTAssertEqual(library, libraryContract())
-            XCTAssertEqual(bindings, "0.0.1+000000000000")
+            XCTAssertEqual(bindings, "0.0.1+abcdefabcdef")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: other.path))
         // Left out, the contract is the one these bindings were generated with: this library's.
