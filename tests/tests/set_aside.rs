@@ -301,3 +301,44 @@ fn setting_aside_killed_at_any_step_never_loses_the_vault_and_a_second_try_finis
         }
     }
 }
+
+/// Two processes (an app and its widget, say) both set the vault aside at once: the claim
+/// keeps them apart, the vault ends up whole in one folder, and the later one either finds
+/// the work done or finds no vault left; neither fails another way.
+#[test]
+fn two_processes_setting_aside_at_once_leave_one_whole_copy() {
+    for _ in 0..5 {
+        let old = OldPhone::new(4);
+        let (data, key) = old.copied_to("new");
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_harbour-race"))
+                .args([
+                    data.to_str().unwrap(),
+                    key.to_str().unwrap(),
+                    "set-aside",
+                    "1",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() || stderr.contains("NoVault"),
+                "{:?}: {stderr}",
+                out.status
+            );
+        }
+        let folders = set_aside_folders(&data);
+        assert_eq!(folders.len(), 1, "{folders:?}");
+        assert_eq!(old.notes_in(&folders[0]), Some(old.ids.clone()));
+        assert_eq!(
+            open(&data, file_store(&key)).vault_state().unwrap(),
+            VaultState::NoVault
+        );
+    }
+}
