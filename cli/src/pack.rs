@@ -337,8 +337,14 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
                         })
                     })
                     .collect();
+                let activities: Vec<serde_json::Value> = report
+                    .coping_reading
+                    .iter()
+                    .map(|(id, r)| json!({"activity": id, "ease": (r.ease * 10.0).round() / 10.0, "words": r.words}))
+                    .collect();
                 println!("{}", serde_json::to_string_pretty(&json!({
                     "problems": report.problems, "cards": cards, "mean_ease": (report.mean_ease * 10.0).round() / 10.0,
+                    "activities": activities,
                 })).unwrap_or_default());
             } else {
                 println!(
@@ -358,6 +364,10 @@ pub fn run(ctx: &Context, cmd: PackCommand) -> Result<(), CliError> {
                     harbour_core::authoring::library::MIN_MEAN_EASE,
                     harbour_core::authoring::library::MAX_SENTENCE_WORDS
                 );
+                println!("{:<34} {:>6} {:>6}", "coping activity", "ease", "words");
+                for (id, r) in &report.coping_reading {
+                    println!("{id:<34} {:>6.1} {:>6}", r.ease, r.words);
+                }
                 for p in &report.problems {
                     println!("problem: {p}");
                 }

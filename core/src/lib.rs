@@ -17,6 +17,7 @@
 mod atomic_file;
 mod backup;
 mod clock;
+mod coping;
 mod crash_point;
 mod crypto;
 mod directory;
@@ -42,7 +43,9 @@ mod wording;
 // The facade and how it is opened.
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
-pub use harbour::{Config, Harbour, LockObserver, LockState, QuickAccess, TriageStep};
+pub use harbour::{
+    AfterMoment, Config, Harbour, HowNow, LockObserver, LockState, Moment, QuickAccess, TriageStep,
+};
 pub use keystore::{FileKeyStore, KeyStoreError, MemoryKeyStore, PlatformKeyStore};
 
 // The vault and the secret that opens it.
@@ -61,6 +64,12 @@ pub use plan::{
 };
 pub use supported_session::{SessionProgress, SessionStep};
 
+// Things that help right now: the person's toolbox and check-ins.
+pub use coping::{
+    CheckIn, CheckInList, Helped, IDEAS_PER_MOMENT, MAX_ACTIVITY_CHARS, MAX_BEFORE_CHARS,
+    MAX_OWN_ACTIVITIES, MAX_TRIED, MAX_TRIED_CHARS, Toolbox, ToolboxItem, Tried, WhatHelped,
+};
+
 // Help with no signal and no unlock.
 pub use directory::{
     AreaMatch, AreaSummary, Channel, ChannelKind, Eligibility, HelpNow, HelpOption, HelpQuery,
@@ -68,8 +77,9 @@ pub use directory::{
     ServiceDetail, ServiceKind, Status, Topic, postcode_district_of,
 };
 pub use library::{
-    Answer, Audience, Block, Card, CardFilter, CardKind, ClinicalReview, Emergency, HelpHint,
-    Inline, Outcome, Question, RedFlag, SessionPrompt, Source, Urgency,
+    Activity, Answer, Audience, Block, Breathing, Card, CardFilter, CardKind, ClinicalReview,
+    Emergency, Feeling, FeelingLabel, HelpHint, Inline, Outcome, Question, RedFlag, Route,
+    SessionPrompt, Source, Urgency,
 };
 pub use pack::{PackError, PackInfo, PackKind, PackSource};
 

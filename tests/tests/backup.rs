@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use harbour_core::Section;
 use harbour_core::authoring::age;
-use harbour_core::{Error, Harbour, ManualClock, MemoryKeyStore, Secret};
+use harbour_core::{Error, Feeling, Harbour, Helped, ManualClock, MemoryKeyStore, Secret, Tried};
 use serde_json::{Value, json};
 
 const PIN: &str = "482915";
@@ -73,6 +73,33 @@ fn sample(dir: &Path) -> (Harbour, Arc<ManualClock>) {
     h.set_plan_quick_access(Section::PeopleToAsk, true).unwrap();
     h.mark_plan_reviewed().unwrap();
     h.set_plan_review_interval(30).unwrap();
+    // The coping toolbox and check-ins travel too.
+    h.set_idea_favourite("blanket", true).unwrap();
+    h.set_idea_hidden("pillow", true).unwrap();
+    h.add_own_idea(
+        "Sing loudly, Café style".into(),
+        vec![Feeling::Numb],
+        Some(5),
+        false,
+    )
+    .unwrap();
+    h.move_idea("cold-water", 0).unwrap();
+    h.set_toolbox_quick_access(true).unwrap();
+    let c1 = h
+        .add_checkin(
+            Some(Feeling::Overwhelmed),
+            4,
+            Some("a row about Café".into()),
+            vec![Tried {
+                what: "Slow breathing".into(),
+                idea: Some("slow-breathing".into()),
+                helped: Helped::ALittle,
+            }],
+        )
+        .unwrap();
+    c.advance(Duration::from_secs(61));
+    h.add_checkin(None, 2, None, vec![]).unwrap();
+    h.set_checkin_quick_access(&c1.id, true).unwrap();
     // Writing all that took twelve (clock) minutes: enter the secret again before exporting.
     h.reauthenticate(Secret::from_text(PIN)).unwrap();
     (h, c)
@@ -137,6 +164,8 @@ fn state(h: &Harbour) -> Value {
         "version": plan.version,
         "last_reviewed": plan.last_reviewed.map(|t| t.to_string()),
         "interval": plan.review_interval_days,
+        "toolbox": format!("{:?}", h.toolbox().unwrap()),
+        "checkins": format!("{:?}", h.list_checkins().unwrap()),
     })
 }
 
@@ -180,6 +209,45 @@ fn export_erase_restore_on_another_device_gives_identical_data() {
     new.lock().unwrap();
     assert_eq!(new.quick_access().unwrap().sections.len(), 1);
     assert_eq!(new.quick_access_notes().unwrap().len(), 3);
+    assert_eq!(new.quick_access().unwrap().checkins.len(), 1);
+    assert_eq!(summary.checkins, 2);
+    assert_eq!(summary.own_ideas, 1);
+}
+
+/// A backup written before check-ins existed (version 1: no toolbox, no check-ins) restores,
+/// with an empty toolbox and no check-ins.
+#[test]
+fn a_version_1_backup_from_before_check_ins_still_restores() {
+    let dir = tempfile::tempdir().unwrap();
+    let (h, _) = sample(&dir.path().join("phone-1"));
+    let bytes = h.export_backup(&Secret::from_text(PASS)).unwrap();
+    let json = age::decrypt(&bytes, PASS.as_bytes()).unwrap();
+    let mut v: Value = serde_json::from_slice(&json).unwrap();
+    v["version"] = 1.into();
+    let o = v.as_object_mut().unwrap();
+    o.remove("toolbox");
+    o.remove("checkins");
+    let old = age::encrypt(&serde_json::to_vec(&v).unwrap(), PASS.as_bytes(), 10).unwrap();
+
+    let new = open(
+        &dir.path().join("phone-2"),
+        Arc::new(MemoryKeyStore::new()),
+        clock(),
+    );
+    new.create_vault(Secret::from_text("735102")).unwrap();
+    let summary = new.restore_backup(&old, &Secret::from_text(PASS)).unwrap();
+    assert_eq!(
+        (summary.notes, summary.checkins, summary.own_ideas),
+        (12, 0, 0)
+    );
+    assert!(new.list_checkins().unwrap().checkins.is_empty());
+    let toolbox = new.toolbox().unwrap();
+    assert!(
+        toolbox
+            .items
+            .iter()
+            .all(|i| !i.own && !i.favourite && !i.hidden)
+    );
 }
 
 #[test]
@@ -271,7 +339,12 @@ fn the_age_tool_opens_a_harbour_backup_and_harbour_opens_the_age_tools_files() {
     age_tool("decrypt", PASS, &file, &json_path);
     let payload: Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
     assert_eq!(payload["format"], "harbour-backup");
-    assert_eq!(payload["version"], 1);
+    assert_eq!(payload["version"], 2);
+    assert_eq!(payload["checkins"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        payload["toolbox"]["own"][0]["text"],
+        "Sing loudly, Café style"
+    );
     assert_eq!(payload["notes"].as_array().unwrap().len(), 12);
 
     // age → Harbour: the same payload encrypted by the age tool restores.
@@ -459,8 +532,36 @@ fn write_backup_corpus() {
         f(&mut v);
         files.push((format!("{name}.age"), seal(&v), expected));
     };
-    edit("payload-version-2", "NewerFormat", &|v| {
-        v["version"] = 2.into()
+    edit("payload-version-3", "NewerFormat", &|v| {
+        v["version"] = 3.into()
+    });
+    edit("version-1-with-checkins", "InvalidBackup", &|v| {
+        v["version"] = 1.into()
+    });
+    edit("checkin-strength-out-of-range", "InvalidBackup", &|v| {
+        v["checkins"][0]["strength"] = 9.into()
+    });
+    edit("checkin-unknown-feeling", "InvalidBackup", &|v| {
+        v["checkins"][0]["feeling"] = "hungry".into()
+    });
+    edit("checkin-unknown-helped", "InvalidBackup", &|v| {
+        v["checkins"][1]["tried"][0]["helped"] = "maybe".into()
+    });
+    edit("checkin-text-direction", "InvalidBackup", &|v| {
+        v["checkins"][0]["before"] = "a\u{202e}b".into()
+    });
+    edit("duplicate-checkin-ids", "InvalidBackup", &|v| {
+        let first = v["checkins"][0].clone();
+        v["checkins"].as_array_mut().unwrap().push(first);
+    });
+    edit("own-idea-odd-length", "InvalidBackup", &|v| {
+        v["toolbox"]["own"][0]["minutes"] = 7.into()
+    });
+    edit("own-idea-malformed-id", "InvalidBackup", &|v| {
+        v["toolbox"]["own"][0]["id"] = "../x".into()
+    });
+    edit("toolbox-unknown-field", "InvalidBackup", &|v| {
+        v["toolbox"]["surprise"] = true.into()
     });
     edit("payload-version-0", "InvalidBackup", &|v| {
         v["version"] = 0.into()

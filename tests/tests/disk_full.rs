@@ -188,7 +188,7 @@ fn an_upgrade_on_a_full_disk_fails_cleanly_and_succeeds_later() {
         // Back to a version-1 database.
         let conn = rusqlite::Connection::open(data.join("harbour.sqlite3")).unwrap();
         conn.execute_batch(
-            "DROP TABLE plan_section; DROP TABLE plan_version; DROP TABLE setting;
+            "DROP TABLE plan_section; DROP TABLE plan_version; DROP TABLE setting; DROP TABLE checkin;
              DROP INDEX note_integrity; PRAGMA user_version = 1; VACUUM;",
         )
         .unwrap();

@@ -265,7 +265,7 @@ fn kills_during_an_upgrade_leave_the_old_schema_or_the_new_one() {
         template.path().join("data"),
         template.path().join("device.key"),
     );
-    let (v1_objects, v3_objects);
+    let (v1_objects, latest_objects);
     {
         let h = open(&t_data, &t_key);
         h.create_vault(Secret::from_text(PIN)).unwrap();
@@ -278,9 +278,9 @@ fn kills_during_an_upgrade_leave_the_old_schema_or_the_new_one() {
     {
         // Back to a version-1 database: notes only, none of the later tables or indexes.
         let conn = rusqlite::Connection::open(t_data.join("harbour.sqlite3")).unwrap();
-        v3_objects = schema_objects(&conn);
+        latest_objects = schema_objects(&conn);
         conn.execute_batch(
-            "DROP TABLE plan_section; DROP TABLE plan_version; DROP TABLE setting;
+            "DROP TABLE plan_section; DROP TABLE plan_version; DROP TABLE setting; DROP TABLE checkin;
              DROP INDEX note_integrity; PRAGMA user_version = 1;",
         )
         .unwrap();
@@ -311,7 +311,7 @@ fn kills_during_an_upgrade_leave_the_old_schema_or_the_new_one() {
         drop(conn);
         match version {
             1 => assert_eq!(objects, v1_objects, "round {round}: half-upgraded v1"),
-            3 => assert_eq!(objects, v3_objects, "round {round}: half-upgraded v3"),
+            4 => assert_eq!(objects, latest_objects, "round {round}: half-upgraded v4"),
             other => panic!("round {round}: user_version {other}"),
         }
         *outcomes.entry(version).or_default() += 1;

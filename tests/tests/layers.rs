@@ -4,7 +4,7 @@
 //!   wording)
 //!   imports only foundation, along the few edges listed below;
 //! - **store** and **pack** import only foundation;
-//! - **domain** modules (vault, notes, plan, supported_session, directory, library, backup) import
+//! - **domain** modules (vault, notes, plan, coping, supported_session, directory, library, backup) import
 //!   foundation, store and pack, and another domain only along an edge listed here with its
 //!   reason — never the facade;
 //! - only `lib.rs` imports the facade (`harbour`), which may import anything.
@@ -34,6 +34,7 @@ const DOMAIN: &[&str] = &[
     "vault",
     "notes",
     "plan",
+    "coping",
     "supported_session",
     "directory",
     "library",
@@ -71,6 +72,21 @@ const EXCEPTIONS: &[(&str, &str, &str)] = &[
         "library",
         "plan",
         "the lint checks prompts name plan sections",
+    ),
+    (
+        "coping",
+        "library",
+        "the toolbox marks the library's coping ideas, which name feelings",
+    ),
+    (
+        "backup",
+        "coping",
+        "a backup holds the toolbox and check-ins, through their codec",
+    ),
+    (
+        "backup",
+        "library",
+        "check-ins and ideas of their own name the library's feelings",
     ),
     (
         "backup",

@@ -439,7 +439,7 @@ fn an_older_database_with_notes_upgrades_and_keeps_them() {
         // user_version 1.
         let db = f.db();
         db.execute_batch(
-            "DROP TABLE plan_section; DROP TABLE plan_version; DROP TABLE setting;
+            "DROP TABLE plan_section; DROP TABLE plan_version; DROP TABLE setting; DROP TABLE checkin;
              DROP INDEX note_integrity; PRAGMA user_version = 1;",
         )
         .unwrap();

@@ -2,7 +2,7 @@
 //!
 //! Platform keys are never restored from cloud backups (by design), so the only way a young
 //! person keeps their plan and notes across phones is a file they control: the whole vault
-//! (notes, plan with its history, settings) as versioned JSON, encrypted in the standard age
+//! (notes, plan with its history, coping toolbox and check-ins, settings) as versioned JSON, encrypted in the standard age
 //! format with a passphrase, so they can open it with any age tool — it is theirs, not the
 //! app's.
 
@@ -33,6 +33,9 @@ pub struct RestoreSummary {
     pub notes: usize,
     pub plan_items: usize,
     pub plan_versions: usize,
+    pub checkins: usize,
+    /// Ideas of their own in the toolbox.
+    pub own_ideas: usize,
 }
 
 /// A backup's content as it is encrypted: the whole vault as versioned JSON. Notes and plan
@@ -44,7 +47,11 @@ pub(crate) fn payload_json(
 ) -> Result<Zeroizing<Vec<u8>>> {
     let notes = crate::notes::export(conn, keys)?;
     let plan = crate::plan::export(conn, keys)?;
-    let p = payload::build(&notes, &plan, now);
+    let coping = payload::CopingExport {
+        toolbox: crate::coping::toolbox::read(conn, keys)?,
+        checkins: crate::coping::checkins::list(conn, keys)?.checkins,
+    };
+    let p = payload::build(&notes, &plan, &coping, now);
     // Sized up front so the buffer holding every note rarely moves (a move would leave an
     // unwiped copy behind).
     let estimate = notes.iter().map(|n| n.text.len() + 256).sum::<usize>() + 64 * 1024;
@@ -66,14 +73,19 @@ pub(crate) fn fresh_enough(authenticated_at: Option<Timestamp>, now: Timestamp) 
 pub(crate) fn open(bytes: &[u8], passphrase: &Secret) -> Result<Contents> {
     check_size(bytes.len() as u64)?;
     let json = age::decrypt(bytes, &passphrase.kdf_input()?)?;
-    let (notes, plan) = payload::parse(&json)?;
-    Ok(Contents { notes, plan })
+    let (notes, plan, coping) = payload::parse(&json)?;
+    Ok(Contents {
+        notes,
+        plan,
+        coping,
+    })
 }
 
 /// What a backup holds, decrypted and checked, ready to write.
 pub(crate) struct Contents {
     notes: Vec<crate::notes::Note>,
     plan: crate::plan::PlanExport,
+    coping: payload::CopingExport,
 }
 
 /// Writes a backup's contents into an empty vault, in one transaction: all or nothing.
@@ -87,12 +99,21 @@ pub(crate) fn restore(
         for n in &contents.notes {
             crate::notes::import(tx, keys, n)?;
         }
+        let coping = &contents.coping;
+        if coping.toolbox != crate::coping::toolbox::Marks::default() {
+            crate::coping::toolbox::import(tx, keys, &coping.toolbox)?;
+        }
+        for c in &coping.checkins {
+            crate::coping::checkins::import(tx, keys, c)?;
+        }
         crate::plan::import(tx, keys, &contents.plan)
     })?;
     Ok(RestoreSummary {
         notes: contents.notes.len(),
         plan_items: contents.plan.sections.iter().map(|s| s.items.len()).sum(),
         plan_versions: contents.plan.versions.len(),
+        checkins: contents.coping.checkins.len(),
+        own_ideas: contents.coping.toolbox.own.len(),
     })
 }
 

@@ -3,13 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::coping::checkins::{self, CheckIn, Helped, Tried};
+use crate::coping::toolbox::{self, Marks, OwnActivity};
+use crate::library::Feeling;
 use crate::notes::{MAX_NOTE_BYTES, MAX_TAGS, Note};
 use crate::plan::{Change, PlanExport, PlanItem, PlanSection, PlanVersionInfo, Review, Section};
 use crate::secret::UserText;
 use crate::{Error, Result};
 
 pub const FORMAT: &str = "harbour-backup";
-pub const VERSION: u32 = 1;
+/// 2 added the coping toolbox and check-ins; version 1 files (without them) still restore.
+pub const VERSION: u32 = 2;
 
 /// Read first, on its own, so a newer version is refused with a clear error before its
 /// (possibly different) fields are parsed.
@@ -27,6 +31,53 @@ pub(crate) struct Payload {
     created_at: jiff::Timestamp,
     notes: Vec<NoteOut>,
     plan: PlanOut,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    toolbox: Option<ToolboxOut>,
+    #[serde(default)]
+    checkins: Vec<CheckInOut>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnIdeaOut {
+    id: String,
+    text: UserText,
+    feelings: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    minutes: Option<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolboxOut {
+    hidden: Vec<String>,
+    favourites: Vec<String>,
+    order: Vec<String>,
+    own: Vec<OwnIdeaOut>,
+    quick_access: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriedOut {
+    what: UserText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    idea: Option<String>,
+    helped: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckInOut {
+    id: String,
+    at: jiff::Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    feeling: Option<String>,
+    strength: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    before: Option<UserText>,
+    tried: Vec<TriedOut>,
+    quick_access: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -123,8 +174,68 @@ fn change_out(c: Change) -> ChangeOut {
     }
 }
 
-pub(crate) fn build(notes: &[Note], plan: &PlanExport, now: jiff::Timestamp) -> Payload {
+fn helped_key(h: Helped) -> &'static str {
+    match h {
+        Helped::Yes => "yes",
+        Helped::ALittle => "a_little",
+        Helped::No => "no",
+    }
+}
+
+fn toolbox_out(m: &Marks) -> ToolboxOut {
+    ToolboxOut {
+        hidden: m.hidden.clone(),
+        favourites: m.favourites.clone(),
+        order: m.order.clone(),
+        own: m
+            .own
+            .iter()
+            .map(|o| OwnIdeaOut {
+                id: o.id.clone(),
+                text: o.text.clone(),
+                feelings: o.feelings.iter().map(|f| f.key().to_owned()).collect(),
+                minutes: o.minutes,
+            })
+            .collect(),
+        quick_access: m.quick_access,
+    }
+}
+
+fn checkin_out(c: &CheckIn) -> CheckInOut {
+    CheckInOut {
+        id: c.id.clone(),
+        at: c.at,
+        feeling: c.feeling.map(|f| f.key().to_owned()),
+        strength: c.strength,
+        before: c.before.clone(),
+        tried: c
+            .tried
+            .iter()
+            .map(|t| TriedOut {
+                what: t.what.clone(),
+                idea: t.idea.clone(),
+                helped: helped_key(t.helped).to_owned(),
+            })
+            .collect(),
+        quick_access: c.quick_access,
+    }
+}
+
+/// The person's coping data as a backup carries it.
+pub(crate) struct CopingExport {
+    pub toolbox: Marks,
+    pub checkins: Vec<CheckIn>,
+}
+
+pub(crate) fn build(
+    notes: &[Note],
+    plan: &PlanExport,
+    coping: &CopingExport,
+    now: jiff::Timestamp,
+) -> Payload {
     Payload {
+        toolbox: (coping.toolbox != Marks::default()).then(|| toolbox_out(&coping.toolbox)),
+        checkins: coping.checkins.iter().map(checkin_out).collect(),
         format: FORMAT.to_owned(),
         version: VERSION,
         created_at: now,
@@ -236,8 +347,84 @@ fn change_in(c: ChangeOut) -> Result<Change> {
     })
 }
 
+fn toolbox_in(t: ToolboxOut) -> Result<Marks> {
+    let bad = || invalid("the coping toolbox is not acceptable");
+    if [&t.hidden, &t.favourites, &t.order]
+        .iter()
+        .any(|l| l.len() > toolbox::MAX_IDS || l.iter().any(|id| id.is_empty() || id.len() > 64))
+    {
+        return Err(bad());
+    }
+    if t.own.len() > toolbox::MAX_OWN_ACTIVITIES {
+        return Err(bad());
+    }
+    let mut own: Vec<OwnActivity> = Vec::with_capacity(t.own.len());
+    for o in t.own {
+        if !record_id_ok(&o.id) || own.iter().any(|x| x.id == o.id) {
+            return Err(invalid("an idea id is malformed or repeated"));
+        }
+        toolbox::check_own(&o.text, o.minutes).map_err(|_| bad())?;
+        let mut feelings = Vec::with_capacity(o.feelings.len());
+        for f in &o.feelings {
+            let f = Feeling::parse(f).ok_or(invalid("an unknown feeling"))?;
+            if !feelings.contains(&f) {
+                feelings.push(f);
+            }
+        }
+        own.push(OwnActivity {
+            id: o.id,
+            text: o.text,
+            feelings,
+            minutes: o.minutes,
+        });
+    }
+    Ok(Marks {
+        hidden: t.hidden,
+        favourites: t.favourites,
+        order: t.order,
+        own,
+        quick_access: t.quick_access,
+    })
+}
+
+fn checkin_in(c: CheckInOut) -> Result<CheckIn> {
+    let feeling = match c.feeling.as_deref() {
+        Some(f) => Some(Feeling::parse(f).ok_or(invalid("an unknown feeling"))?),
+        None => None,
+    };
+    let mut tried = Vec::with_capacity(c.tried.len());
+    for t in c.tried {
+        let helped = match t.helped.as_str() {
+            "yes" => Helped::Yes,
+            "a_little" => Helped::ALittle,
+            "no" => Helped::No,
+            _ => {
+                return Err(invalid(
+                    "a check-in says something unknown about what helped",
+                ));
+            }
+        };
+        tried.push(Tried {
+            what: t.what,
+            idea: t.idea,
+            helped,
+        });
+    }
+    let c = CheckIn {
+        id: c.id,
+        at: c.at,
+        feeling,
+        strength: c.strength,
+        before: c.before,
+        tried,
+        quick_access: c.quick_access,
+    };
+    checkins::check(&c).map_err(|_| invalid("a check-in is not acceptable"))?;
+    Ok(c)
+}
+
 /// Parses and checks everything before anything is written.
-pub(crate) fn parse(bytes: &[u8]) -> Result<(Vec<Note>, PlanExport)> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<(Vec<Note>, PlanExport, CopingExport)> {
     let head: Head = serde_json::from_slice(bytes)
         .map_err(|_| invalid("the backup's contents are not readable"))?;
     if head.format != FORMAT {
@@ -249,7 +436,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Vec<Note>, PlanExport)> {
             supported: VERSION,
         });
     }
-    if head.version != VERSION {
+    if head.version == 0 {
         return Err(invalid("this backup version is not supported"));
     }
     let p: Payload = serde_json::from_slice(bytes)
@@ -300,6 +487,19 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Vec<Note>, PlanExport)> {
     if !(7..=365).contains(&p.plan.review_interval_days) {
         return Err(invalid("the plan review interval is out of range"));
     }
+    if p.version < 2 && (p.toolbox.is_some() || !p.checkins.is_empty()) {
+        return Err(invalid(
+            "this backup's version does not match what it holds",
+        ));
+    }
+    let toolbox = p.toolbox.map(toolbox_in).transpose()?.unwrap_or_default();
+    let mut checkins: Vec<CheckIn> = Vec::with_capacity(p.checkins.len());
+    for c in p.checkins {
+        if !record_id_ok(&c.id) || checkins.iter().any(|x| x.id == c.id) {
+            return Err(invalid("a check-in id is malformed or repeated"));
+        }
+        checkins.push(checkin_in(c)?);
+    }
     Ok((
         notes,
         PlanExport {
@@ -310,5 +510,6 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Vec<Note>, PlanExport)> {
                 interval_days: p.plan.review_interval_days,
             },
         },
+        CopingExport { toolbox, checkins },
     ))
 }

@@ -12,6 +12,7 @@
 //! `tests/tests/layers.rs`).
 
 mod backup;
+mod coping;
 mod help;
 mod library;
 mod notes;
@@ -33,6 +34,7 @@ use crate::keystore::PlatformKeyStore;
 use crate::library::Library;
 use crate::pack::{Loaded, PackKind, PackSlot, PackStore};
 use crate::{Error, Result};
+pub use coping::{AfterMoment, HowNow, Moment};
 pub use library::TriageStep;
 pub use plan::QuickAccess;
 use state::SessionState;

@@ -13,6 +13,8 @@ pub struct QuickAccess {
     pub sections: Vec<PlanSection>,
     /// Hidden (empty) during a supported session.
     pub notes: Vec<Note>,
+    /// Check-ins the person marked quick access; hidden (empty) during a supported session.
+    pub checkins: Vec<crate::coping::CheckIn>,
 }
 
 impl Harbour {
@@ -138,6 +140,11 @@ impl Harbour {
                     Vec::new()
                 } else {
                     notes::quick_access(tx, keys)?
+                },
+                checkins: if hide_notes {
+                    Vec::new()
+                } else {
+                    crate::coping::checkins::quick_access(tx, keys)?
                 },
             })
         })

@@ -222,6 +222,8 @@ pub struct LintReport {
     /// Per card: id and reading statistics.
     pub reading: Vec<(String, Reading)>,
     pub mean_ease: f64,
+    /// Per coping activity: id and reading statistics of its title and text.
+    pub coping_reading: Vec<(String, Reading)>,
 }
 
 pub fn lint(content: &LibraryContent) -> LintReport {
@@ -344,6 +346,7 @@ pub fn lint(content: &LibraryContent) -> LintReport {
             ));
         }
     }
+    problems.extend(super::coping::problems(&content.coping, flagged));
     for (key, m) in &content.messages {
         if let Message::Plural {
             zero,
@@ -377,6 +380,7 @@ pub fn lint(content: &LibraryContent) -> LintReport {
         problems,
         reading: reading_stats,
         mean_ease,
+        coping_reading: super::coping::activity_reading(&content.coping),
     }
 }
 

@@ -5,6 +5,7 @@
 //! `principles.md`: first aid *after* an injury, never how to self-harm. Shipped as a signed
 //! pack like the directory's, and every card says whether a clinician has reviewed it.
 
+pub mod coping;
 pub mod lint;
 pub mod markdown;
 pub mod model;
@@ -13,6 +14,7 @@ pub mod triage;
 
 use serde::Deserialize;
 
+pub use coping::{Activity, Breathing, Coping, Feeling, FeelingLabel, Route};
 pub use markdown::{Block, Inline};
 pub use model::*;
 

@@ -18,6 +18,8 @@ pub struct LibraryContent {
     pub triage: Triage,
     /// The supported session's prompts, one per plan section, in order.
     pub walkthrough: Vec<SessionPrompt>,
+    /// Things that may help in the moment, matched to a feeling.
+    pub coping: super::coping::Coping,
     /// Short texts with a count in them, in every CLDR plural form the locale needs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub messages: BTreeMap<String, Message>,

@@ -143,15 +143,26 @@ pub(super) fn change_section(
     change: Change,
     edit: impl FnOnce(&mut PlanSection) -> Result<()>,
 ) -> Result<Plan> {
-    db.write(|tx| {
-        let mut sections = current_sections(tx, keys)?;
-        let target = &mut sections[section as usize];
-        edit(target)?;
-        put_section(tx, keys, target)?;
-        let version = latest_version(tx)? + 1;
-        put_version(tx, keys, version, now, change, &sections)?;
-        Ok(assemble(sections, version, read_review(tx, keys)?))
-    })
+    db.write(|tx| change_section_in(tx, keys, now, section, change, edit))
+}
+
+/// As [`change_section`], inside a transaction the caller holds (so the change can commit
+/// together with another domain's, e.g. an idea of their own added to the toolbox too).
+fn change_section_in(
+    tx: &Transaction<'_>,
+    keys: &VaultKeys,
+    now: Timestamp,
+    section: Section,
+    change: Change,
+    edit: impl FnOnce(&mut PlanSection) -> Result<()>,
+) -> Result<Plan> {
+    let mut sections = current_sections(tx, keys)?;
+    let target = &mut sections[section as usize];
+    edit(target)?;
+    put_section(tx, keys, target)?;
+    let version = latest_version(tx)? + 1;
+    put_version(tx, keys, version, now, change, &sections)?;
+    Ok(assemble(sections, version, read_review(tx, keys)?))
 }
 
 /// A new item, checked, not yet saved. A linked service is checked by the caller, which
@@ -178,7 +189,18 @@ pub(crate) fn add_item(
     section: Section,
     item: PlanItem,
 ) -> Result<Plan> {
-    change_section(db, keys, now, section, Change::Added(section), |s| {
+    db.write(|tx| add_item_in(tx, keys, now, section, item))
+}
+
+/// As [`add_item`], inside a transaction the caller holds.
+pub(crate) fn add_item_in(
+    tx: &Transaction<'_>,
+    keys: &VaultKeys,
+    now: Timestamp,
+    section: Section,
+    item: PlanItem,
+) -> Result<Plan> {
+    change_section_in(tx, keys, now, section, Change::Added(section), |s| {
         if s.items.len() >= MAX_ITEMS {
             return Err(Error::InvalidInput("a section can hold up to 50 items"));
         }

@@ -51,9 +51,30 @@ pub(crate) const PLAN_REVIEW: Kind = Kind {
     schema: 1,
 };
 
+/// The young person's coping toolbox: what they hid, favourited, ordered and added.
+pub(crate) const TOOLBOX: Kind = Kind {
+    table: Table::Setting,
+    tag: 5,
+    schema: 1,
+};
+
+/// A private check-in: how strong a feeling was, what came before, what was tried.
+pub(crate) const CHECKIN: Kind = Kind {
+    table: Table::CheckIn,
+    tag: 6,
+    schema: 1,
+};
+
 /// Every kind above, for the checks below (which also fail if one is left out of it).
 #[cfg(test)]
-const ALL: &[Kind] = &[NOTE, PLAN_SECTION, PLAN_VERSION, PLAN_REVIEW];
+const ALL: &[Kind] = &[
+    NOTE,
+    PLAN_SECTION,
+    PLAN_VERSION,
+    PLAN_REVIEW,
+    TOOLBOX,
+    CHECKIN,
+];
 
 impl Kind {
     /// A payload writer that has already written this kind's tag; `capacity` counts the

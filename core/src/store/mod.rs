@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/0001_vault.sql")),
     (2, include_str!("migrations/0002_plan.sql")),
     (3, include_str!("migrations/0003_integrity_index.sql")),
+    (4, include_str!("migrations/0004_checkin.sql")),
 ];
 
 pub(crate) const LATEST_SCHEMA: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -331,6 +332,7 @@ pub(crate) mod tests {
         ("plan_section", &["id", "revision", "compartment", "body"]),
         ("plan_version", &["id", "revision", "compartment", "body"]),
         ("setting", &["id", "revision", "compartment", "body"]),
+        ("checkin", &["id", "revision", "compartment", "body"]),
     ];
 
     /// Columns that hold ciphertext (or wrapped keys) and nothing else.
@@ -342,6 +344,7 @@ pub(crate) mod tests {
         ("plan_section", "body"),
         ("plan_version", "body"),
         ("setting", "body"),
+        ("checkin", "body"),
     ];
 
     pub(crate) fn schema_of(conn: &Connection) -> Vec<(String, Vec<String>)> {

@@ -17,6 +17,7 @@ pub(crate) enum Table {
     PlanSection,
     PlanVersion,
     Setting,
+    CheckIn,
 }
 
 impl Table {
@@ -25,6 +26,7 @@ impl Table {
         Table::PlanSection,
         Table::PlanVersion,
         Table::Setting,
+        Table::CheckIn,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -33,6 +35,7 @@ impl Table {
             Table::PlanSection => "plan_section",
             Table::PlanVersion => "plan_version",
             Table::Setting => "setting",
+            Table::CheckIn => "checkin",
         }
     }
 }
