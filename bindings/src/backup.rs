@@ -20,6 +20,11 @@ pub struct RestoreSummary {
     pub notes: i32,
     pub plan_items: i32,
     pub plan_versions: i32,
+    #[uniffi(default = 0)]
+    pub checkins: i32,
+    /// Ideas of their own in the coping toolbox.
+    #[uniffi(default = 0)]
+    pub own_ideas: i32,
 }
 
 impl From<core::RestoreSummary> for RestoreSummary {
@@ -28,6 +33,8 @@ impl From<core::RestoreSummary> for RestoreSummary {
             notes: count(s.notes),
             plan_items: count(s.plan_items),
             plan_versions: count(s.plan_versions),
+            checkins: count(s.checkins),
+            own_ideas: count(s.own_ideas),
         }
     }
 }

@@ -252,6 +252,20 @@ fn at(t: Option<SystemTime>) -> Result<Option<jiff::Timestamp>> {
 }
 
 /// An age from the app: a person's age in years, or refused.
+impl HelpQuery {
+    pub(crate) fn into_core(self) -> Result<core::HelpQuery> {
+        Ok(core::HelpQuery {
+            at: at(self.at)?,
+            age: age(self.age)?,
+            area: self.area,
+            channels: self.channels.into_iter().collect(),
+            topics: self.topics.into_iter().collect(),
+            for_professionals: self.for_professionals,
+            for_parents: self.for_parents,
+        })
+    }
+}
+
 pub(crate) fn age(age: Option<i32>) -> Result<Option<u8>> {
     age.map(|a| u8::try_from(a).map_err(|_| invalid("the age is out of range")))
         .transpose()
@@ -261,16 +275,7 @@ pub(crate) fn age(age: Option<i32>) -> Result<Option<u8>> {
 impl Harbour {
     /// Who can help right now. Needs no unlock and no network; never empty.
     pub fn help_now(&self, query: HelpQuery) -> Result<HelpNow> {
-        let q = core::HelpQuery {
-            at: at(query.at)?,
-            age: age(query.age)?,
-            area: query.area,
-            channels: query.channels.into_iter().collect(),
-            topics: query.topics.into_iter().collect(),
-            for_professionals: query.for_professionals,
-            for_parents: query.for_parents,
-        };
-        Ok(self.core().help_now(&q)?.into())
+        Ok(self.core().help_now(&query.into_core()?)?.into())
     }
 
     pub fn areas(&self) -> Result<Vec<AreaSummary>> {

@@ -10,6 +10,7 @@ uniffi::setup_scaffolding!("harbour");
 
 mod background;
 mod backup;
+mod coping;
 mod directory;
 mod error;
 mod harbour;
@@ -20,6 +21,7 @@ mod types;
 mod watch;
 
 pub use backup::*;
+pub use coping::*;
 pub use directory::*;
 pub use error::HarbourError;
 pub use harbour::Harbour;

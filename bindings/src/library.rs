@@ -168,7 +168,7 @@ pub enum TriageStep {
     Outcome { outcome: TriageOutcome },
 }
 
-fn triage_question(number: usize, q: core::Question) -> TriageQuestion {
+pub(crate) fn triage_question(number: usize, q: core::Question) -> TriageQuestion {
     TriageQuestion {
         id: q.id,
         number: crate::types::count(number),

@@ -71,6 +71,8 @@ pub struct PlanVersionInfo {
 pub struct QuickAccess {
     pub sections: Vec<PlanSection>,
     pub notes: Vec<CopingNote>,
+    /// Check-ins marked quick access; empty during a supported session.
+    pub checkins: Vec<crate::CheckIn>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -108,12 +110,14 @@ pub struct ShareOptions {
     pub include_app_name: bool,
 }
 
-fn item(i: core::PlanItem) -> PlanItem {
-    PlanItem {
-        id: i.id,
-        text: i.text.as_str().to_owned(),
-        contact: i.contact.map(|c| c.as_str().to_owned()),
-        service_id: i.service_id,
+impl From<core::PlanItem> for PlanItem {
+    fn from(i: core::PlanItem) -> Self {
+        PlanItem {
+            id: i.id,
+            text: i.text.as_str().to_owned(),
+            contact: i.contact.map(|c| c.as_str().to_owned()),
+            service_id: i.service_id,
+        }
     }
 }
 
@@ -121,7 +125,7 @@ fn section(s: core::PlanSection) -> PlanSection {
     PlanSection {
         title: s.section.title().to_owned(),
         section: s.section,
-        items: s.items.into_iter().map(item).collect(),
+        items: s.items.into_iter().map(PlanItem::from).collect(),
         quick_access: s.quick_access,
     }
 }
@@ -152,7 +156,7 @@ fn step(s: core::SessionStep) -> SessionStep {
         prompt: s.prompt,
         why: s.why,
         examples: s.examples,
-        items: s.items.into_iter().map(item).collect(),
+        items: s.items.into_iter().map(PlanItem::from).collect(),
         skipped: s.skipped,
     }
 }
@@ -277,6 +281,7 @@ impl Harbour {
         Ok(QuickAccess {
             sections: q.sections.into_iter().map(section).collect(),
             notes: q.notes.into_iter().map(CopingNote::from).collect(),
+            checkins: q.checkins.into_iter().map(crate::CheckIn::from).collect(),
         })
     }
 

@@ -41,7 +41,7 @@ class BackupJvmTest {
             phone.restoreBackup(backup, "not the passphrase at all".toByteArray())
         }
         val summary = phone.restoreBackup(backup, passphrase.toByteArray())
-        assertEquals(RestoreSummary(1, 1, planBefore.version.toInt()), summary)
+        assertEquals(RestoreSummary(1, 1, planBefore.version.toInt(), 0, 0), summary)
         assertEquals(notesBefore, phone.listNotes().notes)
         assertEquals(planBefore.sections, phone.plan().sections)
         assertThrowsSuspend<HarbourException.VaultNotEmpty> {
