@@ -4,6 +4,7 @@
 //! does one thing, and exits (which locks again). Nothing here talks to a network.
 
 mod backup;
+mod coping;
 mod exit;
 mod help;
 mod library;
@@ -99,6 +100,14 @@ enum Command {
     },
     /// First aid after an injury, and when to get help
     FirstAid(library::FirstAidArgs),
+    /// Things that might help right now, for how you feel; then "how is it now?"
+    Cope(coping::CopeArgs),
+    /// Your coping toolbox: hide, favourite, order and add ideas (needs the secret)
+    #[command(subcommand)]
+    Toolbox(coping::ToolboxCommand),
+    /// Private check-ins: how strong a feeling was and what helped (needs the secret)
+    #[command(subcommand)]
+    Checkin(coping::CheckinCommand),
     /// "Is this an emergency?": a few yes/no questions
     Triage(library::TriageArgs),
     /// Information for young people, parents and carers, friends and workers
@@ -259,6 +268,9 @@ fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Areas { postcode } => help::areas(ctx, postcode),
         Command::FirstAid(args) => library::first_aid(ctx, args),
         Command::Triage(args) => library::triage(ctx, args),
+        Command::Cope(args) => coping::cope(ctx, args),
+        Command::Toolbox(cmd) => coping::toolbox(ctx, cmd),
+        Command::Checkin(cmd) => coping::checkin(ctx, cmd),
         Command::Info(args) => library::info(ctx, args),
         Command::Pack(cmd) => pack::run(ctx, cmd),
         Command::Backup(cmd) => backup::run(ctx, cmd),

@@ -274,11 +274,12 @@ pub fn quick(ctx: &Context) -> Result<(), CliError> {
         let v = json!({
             "sections": q.sections.iter().map(section_json).collect::<Vec<_>>(),
             "notes": q.notes.iter().map(crate::output::note_json).collect::<Vec<_>>(),
+            "checkins": q.checkins.iter().map(crate::coping::checkin_json).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return Ok(());
     }
-    if q.sections.is_empty() && q.notes.is_empty() {
+    if q.sections.is_empty() && q.notes.is_empty() && q.checkins.is_empty() {
         println!(
             "Nothing is marked for quick access. Help now works without a secret: `harbour help-now`."
         );
@@ -291,6 +292,13 @@ pub fn quick(ctx: &Context) -> Result<(), CliError> {
         println!("Notes");
         for n in &q.notes {
             println!("- {}", terminal_safe(&n.text));
+        }
+    }
+    if !q.checkins.is_empty() {
+        println!("Check-ins");
+        for c in &q.checkins {
+            let before = c.before.as_deref().map(terminal_safe).unwrap_or_default();
+            println!("- {} {before}", crate::output::local(c.at));
         }
     }
     Ok(())
