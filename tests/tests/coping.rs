@@ -412,3 +412,56 @@ fn check_ins_and_own_ideas_are_encrypted_at_rest_survive_rotation_and_go_with_er
     assert!(h.list_checkins().unwrap().checkins.is_empty());
     assert!(h.toolbox().unwrap().items.iter().all(|i| !i.own));
 }
+
+/// Principle 3, on the API app teams see: no name in the generated Kotlin or Swift speaks of
+/// streaks, days without, scores or tallies, and the check-in types carry no number but the
+/// strength the person chose.
+#[test]
+fn no_call_returns_a_count_of_days_a_streak_or_a_score() {
+    let api = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bindings/api");
+    const FORBIDDEN: &[&str] = &[
+        "streak",
+        "dayssince",
+        "dayswithout",
+        "daysclean",
+        "daysfree",
+        "harmfree",
+        "consecutive",
+        "inarow",
+        "score",
+        "tally",
+        "timeshelped",
+    ];
+    let mut seen_checkin = 0;
+    for file in ["harbour.kt.api", "HarbourCore.swift.api"] {
+        let text = std::fs::read_to_string(api.join(file)).unwrap();
+        let folded = text.to_lowercase().replace('_', "");
+        for word in FORBIDDEN {
+            assert!(!folded.contains(word), "{file} names \"{word}\"");
+        }
+        // The check-in and "what helped" types: their number fields, by name.
+        for line in text.lines() {
+            let l = line.trim();
+            let is_type = [
+                "data class CheckIn ",
+                "data class WhatHelped ",
+                "data class TriedThing ",
+            ]
+            .iter()
+            .any(|t| l.starts_with(t));
+            if is_type {
+                seen_checkin += 1;
+                let ints: Vec<&str> = l
+                    .split(", ")
+                    .filter(|f| f.contains("kotlin.Int") || f.contains("kotlin.Long"))
+                    .collect();
+                let allowed = ints.iter().all(|f| f.contains("val strength:"));
+                assert!(allowed, "{l}");
+            }
+        }
+    }
+    assert_eq!(
+        seen_checkin, 3,
+        "the check-in types were not found in the Kotlin API"
+    );
+}

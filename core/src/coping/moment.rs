@@ -13,7 +13,8 @@ fn fits(item: &ToolboxItem, feeling: Feeling) -> bool {
 }
 
 /// Up to [`IDEAS_PER_MOMENT`] ideas for `feeling`, leaving out `tried` and hidden ones:
-/// favourites first, then the rest in the person's order. With no feeling ("I'm not sure"),
+/// favourites first, then their own ideas, then the library's (those written for this feeling
+/// before those that also suit it), each in the person's order. With no feeling ("I'm not sure"),
 /// favourites first and then one idea from each feeling in turn, so the few offered differ.
 pub(crate) fn ideas(
     box_: &Toolbox,
@@ -28,7 +29,14 @@ pub(crate) fn ideas(
         .collect();
     let mut out: Vec<&ToolboxItem> = open.iter().copied().filter(|i| i.favourite).collect();
     match feeling {
-        Some(_) => out.extend(open.iter().copied().filter(|i| !i.favourite)),
+        Some(f) => {
+            // Their own ideas, then the library's made for this feeling first (an idea's first
+            // feeling is the one it was written for), then those that also suit it.
+            let rest = || open.iter().copied().filter(|i| !i.favourite);
+            out.extend(rest().filter(|i| i.own));
+            out.extend(rest().filter(|i| !i.own && i.feelings.first() == Some(&f)));
+            out.extend(rest().filter(|i| !i.own && i.feelings.first() != Some(&f)));
+        }
         None => {
             // One idea from each feeling in turn, until there are enough or none are left.
             while out.len() < IDEAS_PER_MOMENT {
@@ -94,15 +102,29 @@ mod tests {
             items,
             quick_access: false,
         };
-        assert_eq!(ids(&ideas(&b, Some(Numb), &[])), ["c", "b", "mine", "e"]);
+        assert_eq!(ids(&ideas(&b, Some(Numb), &[])), ["c", "mine", "b", "e"]);
         assert_eq!(
             ids(&ideas(&b, Some(Numb), &["c".into()])),
-            ["b", "mine", "e"]
+            ["mine", "b", "e"]
         );
-        assert_eq!(ids(&ideas(&b, Some(Shame), &[])), ["d", "mine"]);
+        assert_eq!(ids(&ideas(&b, Some(Shame), &[])), ["mine", "d"]);
         let unsure = ideas(&b, None, &[]);
         assert_eq!(ids(&unsure)[0], "c");
         assert!(ids(&unsure).contains(&"d"), "one from another feeling");
         assert!(!ids(&unsure).contains(&"a"));
+    }
+
+    #[test]
+    fn ideas_written_for_the_feeling_come_before_those_that_also_suit_it() {
+        use Feeling::*;
+        let b = Toolbox {
+            items: vec![
+                item("walk", &[SadOrLonely, Overwhelmed], false),
+                item("breathe", &[Overwhelmed], false),
+            ],
+            quick_access: false,
+        };
+        assert_eq!(ids(&ideas(&b, Some(Overwhelmed), &[])), ["breathe", "walk"]);
+        assert_eq!(ids(&ideas(&b, Some(SadOrLonely), &[])), ["walk"]);
     }
 }

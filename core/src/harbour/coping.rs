@@ -18,7 +18,7 @@ use crate::{Error, Harbour, Result, TriageStep};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Moment {
     pub feeling: Option<Feeling>,
-    /// A few ideas: favourites first, hidden never.
+    /// A few ideas: favourites first, then their own, hidden never.
     pub ideas: Vec<ToolboxItem>,
     /// The pacer's timing; the app animates it.
     pub breathing: Breathing,
