@@ -151,14 +151,6 @@ fn decode(rec: &Record) -> Result<Note> {
     Ok(view(rec)?.to_note(rec))
 }
 
-fn compartment(quick: bool) -> Compartment {
-    if quick {
-        Compartment::QuickAccess
-    } else {
-        Compartment::Private
-    }
-}
-
 /// Notes as listed, and how many could not be read (see [`NoteList::unreadable`]). Reads as a
 /// slice of notes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -226,7 +218,7 @@ fn put(tx: &Transaction<'_>, keys: &VaultKeys, note: &Note) -> Result<()> {
         tx,
         keys,
         &note.id,
-        compartment(note.quick_access),
+        Compartment::quick_if(note.quick_access),
         &encode(note),
     )?;
     Ok(())

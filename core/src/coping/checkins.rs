@@ -214,16 +214,14 @@ fn decode(rec: &Record) -> Result<CheckIn> {
     })
 }
 
-fn compartment(quick: bool) -> Compartment {
-    if quick {
-        Compartment::QuickAccess
-    } else {
-        Compartment::Private
-    }
-}
-
 fn put(tx: &Transaction<'_>, keys: &VaultKeys, c: &CheckIn) -> Result<()> {
-    kinds::CHECKIN.put(tx, keys, &c.id, compartment(c.quick_access), &encode(c))?;
+    kinds::CHECKIN.put(
+        tx,
+        keys,
+        &c.id,
+        Compartment::quick_if(c.quick_access),
+        &encode(c),
+    )?;
     Ok(())
 }
 

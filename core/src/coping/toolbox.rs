@@ -173,14 +173,6 @@ fn decode(rec: &Record) -> Result<Marks> {
     })
 }
 
-fn compartment(quick: bool) -> Compartment {
-    if quick {
-        Compartment::QuickAccess
-    } else {
-        Compartment::Private
-    }
-}
-
 /// The stored marks, or none yet.
 pub(crate) fn read(conn: &Connection, keys: &VaultKeys) -> Result<Marks> {
     match records::get(conn, records::Reader::Unlocked(keys), Table::Setting, ID)? {
@@ -199,7 +191,13 @@ pub(crate) fn read_quick(conn: &Connection, quick: &QuickKeys) -> Result<Option<
 }
 
 fn put(tx: &Transaction<'_>, keys: &VaultKeys, m: &Marks) -> Result<()> {
-    kinds::TOOLBOX.put(tx, keys, ID, compartment(m.quick_access), &encode(m))?;
+    kinds::TOOLBOX.put(
+        tx,
+        keys,
+        ID,
+        Compartment::quick_if(m.quick_access),
+        &encode(m),
+    )?;
     Ok(())
 }
 

@@ -34,11 +34,7 @@ pub(super) fn put_version(
 
 /// Writes one section's current items, in the compartment its quick-access setting asks for.
 pub(super) fn put_section(tx: &Transaction<'_>, keys: &VaultKeys, s: &PlanSection) -> Result<()> {
-    let compartment = if s.quick_access {
-        Compartment::QuickAccess
-    } else {
-        Compartment::Private
-    };
+    let compartment = Compartment::quick_if(s.quick_access);
     kinds::PLAN_SECTION.put(
         tx,
         keys,

@@ -53,6 +53,15 @@ pub enum Compartment {
 }
 
 impl Compartment {
+    /// The compartment a record marked (or not) for quick access belongs in.
+    pub(crate) fn quick_if(quick: bool) -> Self {
+        if quick {
+            Compartment::QuickAccess
+        } else {
+            Compartment::Private
+        }
+    }
+
     pub(crate) fn code(self) -> u8 {
         match self {
             Compartment::Private => 0,
