@@ -234,3 +234,34 @@ fn an_unlock_nobody_waits_for_any_more_leaves_the_vault_locked() {
         .unwrap();
     assert!(h.is_unlocked());
 }
+
+/// A coping moment is a crisis call: while a rotation holds the state lock it still answers,
+/// with what quick access can read, and "worse or not safe" still reaches help.
+#[test]
+fn a_coping_moment_answers_while_a_rotation_holds_the_state_lock() {
+    let (_dir, keys, h) = setup();
+    h.unlock(Secret::from_text(PIN)).unwrap();
+    h.set_idea_favourite("blanket", true).unwrap();
+    h.set_toolbox_quick_access(true).unwrap();
+    let (busy, release) = stopped_in(&keys, &h, |h| h.rotate_data_key(Secret::from_text(PIN)));
+    let h2 = h.clone();
+    let moment =
+        answers(move || h2.coping_moment(Some(harbour_core::Feeling::SadOrLonely))).unwrap();
+    assert_eq!(
+        moment.ideas[0].id, "blanket",
+        "the quick-access toolbox, read beside the lock"
+    );
+    let h2 = h.clone();
+    let after = answers(move || {
+        h2.after_moment(
+            None,
+            harbour_core::HowNow::WorseOrNotSafe,
+            &[],
+            &Default::default(),
+        )
+    })
+    .unwrap();
+    assert!(matches!(after, harbour_core::AfterMoment::GetHelp { .. }));
+    release.send(()).unwrap();
+    busy.join().unwrap().unwrap();
+}

@@ -83,15 +83,16 @@ impl Harbour {
 
     /// The toolbox the moment can read now: the whole of it when unlocked (and no supported
     /// session), a quick-access one when locked, else the library's ideas as they are. Never
-    /// fails for want of the vault: a locked phone still gets ideas.
+    /// fails for want of the vault, and never waits for it: while another call holds the
+    /// state lock (a rotation, an unlock deriving its key) it reads what quick access can.
     fn toolbox_for_moment(&self, coping: &Coping) -> Toolbox {
-        let marks = if self.session.is_unlocked() && !self.session.supported_active() {
-            self.session
-                .notes()
-                .and_then(|g| g.run(|db, keys| toolbox::read(db.conn(), keys)))
-                .ok()
-        } else {
+        let marks = if self.session.supported_active() {
             None
+        } else {
+            self.session.try_unlocked().and_then(|g| {
+                g.run(|db, keys| db.glance(|db| toolbox::read(db.conn(), keys)))
+                    .ok()
+            })
         };
         let marks = marks.or_else(|| {
             let quick = self.session.quick().ok().flatten()?;
@@ -167,15 +168,11 @@ impl Harbour {
 
     /// The plan's "people I can ask for help", where it can be read now; none otherwise.
     fn people_to_ask(&self) -> Vec<PlanItem> {
-        let section = if self.session.is_unlocked() {
-            self.session
-                .unlocked()
-                .and_then(|g| g.run(|db, keys| plan::read(db.conn(), keys)))
+        let section = self.session.try_unlocked().and_then(|g| {
+            g.run(|db, keys| db.glance(|db| plan::read(db.conn(), keys)))
                 .ok()
                 .map(|p| p.section(Section::PeopleToAsk).clone())
-        } else {
-            None
-        };
+        });
         let section = section.or_else(|| {
             let quick = self.session.quick().ok().flatten()?;
             quick

@@ -219,8 +219,9 @@ impl SessionState {
         at != NO_KEYS && at == self.locks()
     }
 
+    /// Never waits for the state mutex (a coping moment asks it beside a rotation).
     pub(crate) fn supported_active(&self) -> bool {
-        self.inner().supported.is_some()
+        self.status.supported.load(Ordering::SeqCst)
     }
 
     pub(crate) fn authenticated_at(&self) -> Option<Timestamp> {
@@ -259,6 +260,18 @@ impl SessionState {
         }
         held.lock();
         Err(Error::Locked)
+    }
+
+    /// As [`SessionState::unlocked`], but only if the state lock is free right now, for a
+    /// crisis call (a coping moment) that must never wait out another call's key derivation
+    /// or rotation: `None` and the caller falls back to what quick access can read.
+    pub(crate) fn try_unlocked(&self) -> Option<Unlocked<'_>> {
+        let held = self.try_hold()?;
+        held.require_unlocked().ok()?;
+        let (Some(db), Some(keys)) = (held.inner.db.as_ref(), held.inner.keys.as_ref()) else {
+            return None;
+        };
+        (vault::current_epoch(db.conn()).ok()? == keys.epoch).then_some(Unlocked { held })
     }
 
     /// As [`SessionState::unlocked`], for private notes: refused during a supported session.
