@@ -211,3 +211,41 @@ fn toolbox_and_checkins_end_to_end() {
     assert!(!wrong.status.success());
     assert!(!String::from_utf8_lossy(&wrong.stdout).contains("Went for a run"));
 }
+
+/// Two processes changing one toolbox at once (an app and its widget): every change is kept,
+/// because each reads, changes and writes the toolbox in one transaction.
+#[test]
+fn two_processes_adding_ideas_at_once_lose_none() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().to_path_buf();
+    ok(&p, &["init"]);
+    let workers: Vec<_> = (0..2)
+        .map(|w| {
+            let p = p.clone();
+            std::thread::spawn(move || {
+                for i in 0..8 {
+                    ok(&p, &["toolbox", "add", &format!("idea {w}-{i}")]);
+                    ok(&p, &["checkin", "add", "--strength", "3"]);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let t = json(&p, &["toolbox", "list"]);
+    let own = t["ideas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["own"] == true)
+        .count();
+    assert_eq!(own, 16);
+    assert_eq!(
+        json(&p, &["checkin", "list"])["checkins"]
+            .as_array()
+            .unwrap()
+            .len(),
+        16
+    );
+}
