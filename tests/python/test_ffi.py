@@ -125,6 +125,24 @@ class FfiEndToEnd(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(answer.options[0].how, "Text SHOUT to 85258")
         self.assertFalse(os.path.exists(os.path.join(self.dir, "harbour.sqlite3")))
 
+    async def test_a_moment_and_check_ins_without_counts(self):
+        h = open_harbour(self.dir)
+        moment = h.coping_moment(harbour.Feeling.NUMB)
+        self.assertTrue(all(harbour.Feeling.NUMB in i.feelings for i in moment.ideas))
+        query = harbour.HelpQuery(
+            at=None, age=15, area=None, channels=[], topics=[], for_professionals=False
+        )
+        after = h.after_moment(None, harbour.HowNow.WORSE_OR_NOT_SAFE, [], query)
+        self.assertTrue(after.is_GET_HELP())
+        self.assertEqual(after.help.emergency[0].contact, "999")
+        await h.create_vault(PIN)
+        h.add_checkin(None, 3, "before", [
+            harbour.TriedThing(what="A walk", idea=None, helped=harbour.Helped.YES)
+        ])
+        helped = await h.what_has_helped()
+        self.assertEqual([w.what for w in helped], ["A walk"])
+        self.assertFalse(hasattr(helped[0], "count"))
+
     def test_a_panic_is_an_exception(self):
         with self.assertRaises(harbour.InternalError):
             harbour.testing_trigger_panic()
