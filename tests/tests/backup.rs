@@ -157,6 +157,7 @@ fn state(h: &Harbour) -> Value {
             ])
         })
         .collect();
+    let toolbox = h.toolbox().unwrap();
     json!({
         "notes": notes,
         "sections": sections,
@@ -164,8 +165,18 @@ fn state(h: &Harbour) -> Value {
         "version": plan.version,
         "last_reviewed": plan.last_reviewed.map(|t| t.to_string()),
         "interval": plan.review_interval_days,
-        "toolbox": format!("{:?}", h.toolbox().unwrap()),
-        "checkins": format!("{:?}", h.list_checkins().unwrap()),
+        // Spelled out: user text prints redacted in Debug, so a Debug string would not compare it.
+        "toolbox": toolbox.items.iter().map(|i| json!([
+            i.id, i.own, i.title.as_str(), i.favourite, i.hidden,
+            i.feelings.iter().map(|f| f.key()).collect::<Vec<_>>(), i.minutes
+        ])).collect::<Vec<_>>(),
+        "toolbox_quick": toolbox.quick_access,
+        "checkins": h.list_checkins().unwrap().checkins.iter().map(|c| json!([
+            c.id, c.at.to_string(), c.feeling.map(|f| f.key()), c.strength,
+            c.before.as_ref().map(|b| b.as_str()), c.quick_access,
+            c.tried.iter().map(|t| json!([t.what.as_str(), t.idea, format!("{:?}", t.helped)]))
+                .collect::<Vec<_>>()
+        ])).collect::<Vec<_>>(),
     })
 }
 
