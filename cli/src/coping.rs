@@ -583,12 +583,12 @@ pub fn checkin(ctx: &Context, cmd: CheckinCommand) -> Result<(), CliError> {
             }
         }
         CheckinCommand::Delete { id } => {
-            let id = resolve_checkin(ctx, &id)?;
+            let id = h.resolve_checkin_id(&id)?;
             h.delete_checkin(&id)?;
             ctx.out.done(&format!("deleted check-in {}", &id[..8]));
         }
         CheckinCommand::Quick { id, state } => {
-            let c = h.set_checkin_quick_access(&resolve_checkin(ctx, &id)?, state == "on")?;
+            let c = h.set_checkin_quick_access(&h.resolve_checkin_id(&id)?, state == "on")?;
             ctx.out.done(&format!(
                 "check-in {} is {}",
                 &c.id[..8],
@@ -602,26 +602,4 @@ pub fn checkin(ctx: &Context, cmd: CheckinCommand) -> Result<(), CliError> {
     }
     h.lock()?;
     Ok(())
-}
-
-/// The one check-in whose id starts with `typed` (4+ characters).
-fn resolve_checkin(ctx: &Context, typed: &str) -> Result<String, CliError> {
-    if typed.len() < 4 {
-        return Err(CliError::Usage(
-            "give at least 4 characters of the check-in id",
-        ));
-    }
-    let list = ctx.harbour.list_checkins()?;
-    let found: Vec<&CheckIn> = list
-        .checkins
-        .iter()
-        .filter(|c| c.id.starts_with(typed))
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one.id.clone()),
-        [] => Err(CliError::Usage("no check-in has that id")),
-        _ => Err(CliError::Usage(
-            "more than one check-in starts with that id",
-        )),
-    }
 }

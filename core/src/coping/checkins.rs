@@ -284,6 +284,23 @@ pub(crate) fn delete(db: &mut Database, keys: &VaultKeys, id: &str) -> Result<()
     db.checkpoint().map(|_| ())
 }
 
+/// The one check-in id starting with `prefix` (at least 4 hex digits), for people typing
+/// ids. Reads only the plaintext ids, as for notes.
+pub(crate) fn resolve_id(conn: &Connection, prefix: &str) -> Result<String> {
+    if prefix.len() < 4 {
+        return Err(Error::InvalidInput(
+            "give at least 4 characters of the check-in id",
+        ));
+    }
+    match records::ids_with_prefix(conn, Table::CheckIn, prefix)?.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Error::NotFound("check-in")),
+        _ => Err(Error::InvalidInput(
+            "more than one check-in starts with that id",
+        )),
+    }
+}
+
 /// Writes a check-in as it is (id and time kept), for restoring a backup.
 pub(crate) fn import(tx: &Transaction<'_>, keys: &VaultKeys, c: &CheckIn) -> Result<()> {
     put(tx, keys, c)

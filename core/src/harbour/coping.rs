@@ -12,6 +12,9 @@ use crate::library::{
 use crate::plan::{self, PlanItem, Section};
 use crate::secret::UserText;
 use crate::store::records;
+use std::sync::Arc;
+
+use crate::library::Library;
 use crate::{Error, Harbour, Result, TriageStep};
 
 /// A moment started from a feeling, or from "I'm not sure".
@@ -67,18 +70,25 @@ pub enum AfterMoment {
 }
 
 impl Harbour {
-    fn coping_content(&self) -> Result<Coping> {
-        Ok(self.library()?.content.content().coping.clone())
+    /// The loaded library, shared: callers borrow its coping content rather than copy it.
+    fn coping_content(&self) -> Result<Arc<Library>> {
+        Ok(self.library()?.content)
     }
 
     /// The feelings a moment can start from, with their words.
     pub fn coping_feelings(&self) -> Result<Vec<FeelingLabel>> {
-        Ok(self.coping_content()?.feelings)
+        Ok(self.coping_content()?.content().coping.feelings.clone())
     }
 
     /// The labels of the check-in strength scale, weakest (1) first.
     pub fn strength_labels(&self) -> Result<Vec<String>> {
-        Ok(self.coping_content()?.moment.strength)
+        Ok(self
+            .coping_content()?
+            .content()
+            .coping
+            .moment
+            .strength
+            .clone())
     }
 
     /// The toolbox the moment can read now: the whole of it when unlocked (and no supported
@@ -107,19 +117,20 @@ impl Harbour {
     /// Starts a moment: a few ideas for `feeling` (or for "not sure"), the breathing pace,
     /// and the words to ask how it is afterwards. Needs no unlock.
     pub fn coping_moment(&self, feeling: Option<Feeling>) -> Result<Moment> {
-        let coping = self.coping_content()?;
-        let ideas = moment::ideas(&self.toolbox_for_moment(&coping), feeling, &[]);
-        let w = coping.moment;
+        let library = self.coping_content()?;
+        let coping = &library.content().coping;
+        let ideas = moment::ideas(&self.toolbox_for_moment(coping), feeling, &[]);
+        let w = &coping.moment;
         Ok(Moment {
             feeling,
             ideas,
-            breathing: coping.breathing,
-            delay: w.delay,
-            how_now: w.how_now,
+            breathing: coping.breathing.clone(),
+            delay: w.delay.clone(),
+            how_now: w.how_now.clone(),
             answers: vec![
-                (HowNow::Better, w.better),
-                (HowNow::Same, w.same),
-                (HowNow::WorseOrNotSafe, w.worse),
+                (HowNow::Better, w.better.clone()),
+                (HowNow::Same, w.same.clone()),
+                (HowNow::WorseOrNotSafe, w.worse.clone()),
             ],
         })
     }
@@ -134,7 +145,8 @@ impl Harbour {
         tried: &[String],
         query: &HelpQuery,
     ) -> Result<AfterMoment> {
-        let coping = self.coping_content()?;
+        let library = self.coping_content()?;
+        let coping = &library.content().coping;
         let w = &coping.moment;
         Ok(match answer {
             HowNow::Better => AfterMoment::Done {
@@ -142,7 +154,7 @@ impl Harbour {
             },
             HowNow::Same => AfterMoment::TryAnother {
                 text: w.after_same.clone(),
-                ideas: moment::ideas(&self.toolbox_for_moment(&coping), feeling, tried),
+                ideas: moment::ideas(&self.toolbox_for_moment(coping), feeling, tried),
                 people: self.people_to_ask(),
                 delay: w.delay.clone(),
             },
@@ -187,24 +199,26 @@ impl Harbour {
     /// The toolbox: every idea, in the person's order, hidden ones marked. Needs the secret,
     /// and no supported session (their own ideas are private writing).
     pub fn toolbox(&self) -> Result<Toolbox> {
-        let coping = self.coping_content()?;
+        let library = self.coping_content()?;
+        let coping = &library.content().coping;
         let marks = self
             .session
             .notes()?
             .run(|db, keys| toolbox::read(db.conn(), keys))?;
-        Ok(marks.toolbox(&coping))
+        Ok(marks.toolbox(coping))
     }
 
     fn change_toolbox(
         &self,
         change: impl FnOnce(&mut Marks, &Coping) -> Result<()>,
     ) -> Result<Toolbox> {
-        let coping = self.coping_content()?;
+        let library = self.coping_content()?;
+        let coping = &library.content().coping;
         let (marks, ()) = self
             .session
             .notes()?
-            .run(|db, keys| toolbox::update(db, keys, |m| change(m, &coping)))?;
-        Ok(marks.toolbox(&coping))
+            .run(|db, keys| toolbox::update(db, keys, |m| change(m, coping)))?;
+        Ok(marks.toolbox(coping))
     }
 
     /// Hides an idea from every moment (or shows it again). Hiding also unfavourites.
@@ -227,7 +241,8 @@ impl Harbour {
         add_to_plan: bool,
     ) -> Result<Toolbox> {
         toolbox::check_own(&text, minutes)?;
-        let coping = self.coping_content()?;
+        let library = self.coping_content()?;
+        let coping = &library.content().coping;
         let mut feelings = feelings;
         feelings.sort();
         feelings.dedup();
@@ -252,7 +267,7 @@ impl Harbour {
                 Ok(marks)
             })
         })?;
-        Ok(marks.toolbox(&coping))
+        Ok(marks.toolbox(coping))
     }
 
     /// Changes the words of an idea of their own.
@@ -306,6 +321,13 @@ impl Harbour {
         self.session
             .notes()?
             .run(|db, keys| checkins::delete(db, keys, id))
+    }
+
+    /// The one check-in whose id starts with `prefix` (4+ characters), for people typing ids.
+    pub fn resolve_checkin_id(&self, prefix: &str) -> Result<String> {
+        self.session
+            .notes()?
+            .run(|db, _| checkins::resolve_id(db.conn(), prefix))
     }
 
     /// Moves a check-in into or out of quick access (readable without the PIN).

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::lint::{flagged, found};
 use super::model::{ClinicalReview, Source};
 use crate::wording::{MAX_SENTENCE_WORDS, reading};
 
@@ -203,7 +204,6 @@ pub const DAY_COUNTING: &[&str] = &[
     "count the",
     "since you last",
     "since the last",
-    "record",
 ];
 
 /// Framing an idea as a replacement for self-harm (principle 2).
@@ -221,31 +221,6 @@ pub const CESSATION: &[&str] = &[
     "stop hurting",
     "without hurting",
 ];
-
-fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The entries of `list` found in `text`: phrases as they stand, single words as the start of
-/// a word.
-fn found(text: &str, list: &[&str]) -> Vec<String> {
-    let ws = words(text);
-    let joined = format!(" {} ", ws.join(" "));
-    list.iter()
-        .filter(|entry| {
-            if entry.contains(' ') {
-                joined.contains(&format!(" {entry} "))
-            } else {
-                ws.iter().any(|w| w.starts_with(*entry))
-            }
-        })
-        .map(|e| (*e).to_owned())
-        .collect()
-}
 
 /// Why a coping text is refused, if it is: the three rules of this module.
 pub fn coping_words(text: &str) -> Vec<String> {
@@ -267,9 +242,9 @@ pub fn coping_words(text: &str) -> Vec<String> {
 /// Minimum Flesch reading ease of one activity (title and text together), as for a card.
 pub const MIN_ACTIVITY_EASE: f64 = super::lint::MIN_CARD_EASE;
 
-/// Everything wrong with the coping content. `flagged` is the library's own word check
-/// (avoid-list and method words), passed in so both lints share one.
-pub(super) fn problems(c: &Coping, flagged: impl Fn(&str) -> Vec<String>) -> Vec<String> {
+/// Everything wrong with the coping content: the three rules above, and every check a card's
+/// words get (the avoid-list, method words, sentence length).
+pub(super) fn problems(c: &Coping) -> Vec<String> {
     let mut p = Vec::new();
     let check_text = |at: &str, text: &str, p: &mut Vec<String>| {
         for w in flagged(text) {

@@ -45,19 +45,7 @@ const INJURY_WORDS: &[&str] = &[
 /// Neither door's wording escalates into the other's.
 fn door_wording(t: &super::model::Triage) -> Vec<String> {
     let mut p = Vec::new();
-    let has = |text: &str, list: &[&str]| -> Option<String> {
-        let ws = words(text);
-        let joined = format!(" {} ", ws.join(" "));
-        list.iter()
-            .find(|w| {
-                if w.contains(' ') {
-                    joined.contains(&format!(" {w} "))
-                } else {
-                    ws.iter().any(|x| x.starts_with(*w))
-                }
-            })
-            .map(|w| (*w).to_owned())
-    };
+    let has = |text: &str, list: &[&str]| found(text, list).into_iter().next();
     let safety_start = t.questions.iter().find(|q| q.id == t.start);
     for q in &t.questions {
         let (text, list, door) = if Some(q) == safety_start {
@@ -169,6 +157,23 @@ fn words(text: &str) -> Vec<String> {
         .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
+        .collect()
+}
+
+/// The entries of `list` found in `text`: a phrase as it stands, a single word as the start
+/// of a word ("cut" matches "cuts").
+pub(super) fn found(text: &str, list: &[&str]) -> Vec<String> {
+    let ws = words(text);
+    let joined = format!(" {} ", ws.join(" "));
+    list.iter()
+        .filter(|entry| {
+            if entry.contains(' ') {
+                joined.contains(&format!(" {entry} "))
+            } else {
+                ws.iter().any(|w| w.starts_with(*entry))
+            }
+        })
+        .map(|e| (*e).to_owned())
         .collect()
 }
 
@@ -346,7 +351,7 @@ pub fn lint(content: &LibraryContent) -> LintReport {
             ));
         }
     }
-    problems.extend(super::coping::problems(&content.coping, flagged));
+    problems.extend(super::coping::problems(&content.coping));
     for (key, m) in &content.messages {
         if let Message::Plural {
             zero,

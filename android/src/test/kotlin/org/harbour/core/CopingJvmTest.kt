@@ -81,9 +81,16 @@ class CopingJvmTest {
         assertThrowsSuspend<HarbourException.Locked> { h.listCheckins() }
 
         h.unlock(pin.copyOf())
-        val backup = h.exportBackup("correct horse battery staple 42".toByteArray())
+        val passphrase = "correct horse battery staple 42"
+        val backup = h.exportBackup(passphrase.toByteArray())
         h.deleteCheckin(first.id)
         assertEquals(1, h.listCheckins().checkins.size)
-        assertTrue(backup.isNotEmpty())
+
+        // The backup carries both check-ins to a new phone.
+        val other = Harbour.open(
+            HarbourConfig(tmp.newFolder().absolutePath, "en-GB", KdfSetting.TestingOnly), AesGcmTestKeyStore())
+        other.createVault(pin.copyOf())
+        assertEquals(2, other.restoreBackup(backup, passphrase.toByteArray()).checkins)
+        assertEquals(setOf("after the group chat", null), other.listCheckins().checkins.map { it.before }.toSet())
     }
 }
