@@ -75,7 +75,7 @@ pub struct HelpQuery {
     /// What is open at this moment; `null` / `nil` for now.
     pub at: Option<SystemTime>,
     pub age: Option<i32>,
-    /// A council name, an ONS GSS code, or a postcode district.
+    /// A council name, an ONS GSS code, a town ("Torquay"), or a postcode or its district.
     pub area: Option<String>,
     pub channels: Vec<ChannelKind>,
     pub topics: Vec<HelpTopic>,
@@ -84,6 +84,11 @@ pub struct HelpQuery {
     /// Include lines for parents and carers, left out of a young person's list otherwise.
     #[uniffi(default = false)]
     pub for_parents: bool,
+    /// A postcode, whole ("TQ1 1AA") or its first half ("TQ1"), used instead of `area`:
+    /// throws `NotAPostcode` if it is not shaped like one. Never stored. Last, so calls that
+    /// pass the fields in order still compile.
+    #[uniffi(default = None)]
+    pub postcode: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -125,7 +130,27 @@ pub struct HelpNow {
     /// GSS codes the area matched (empty if none or not found).
     pub area_codes: Vec<String>,
     pub area_found: bool,
+    /// How the area or postcode was read, for the app to offer the next step (ask for the
+    /// postcode after an unknown name, say the council's name when it has no local services).
+    pub area_status: AreaStatus,
+    /// The council's name when `area_status` is `NoLocalServices` and the pack names it.
+    pub area_name: Option<String>,
     pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum AreaStatus {
+    NotGiven,
+    /// Local services for `area_codes` are in the list.
+    Found,
+    /// A name Harbour does not know: suggest the postcode.
+    UnknownName,
+    /// Shaped like a postcode, but not a district Harbour knows: suggest checking it.
+    UnknownPostcode,
+    /// Northern Ireland postcodes are not in the data yet.
+    NorthernIreland,
+    /// A real place in a council Harbour has no local services for yet.
+    NoLocalServices,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -219,15 +244,26 @@ fn options(v: Vec<core::HelpOption>) -> Vec<HelpOption> {
 
 impl From<core::HelpNow> for HelpNow {
     fn from(a: core::HelpNow) -> Self {
-        let (area_codes, area_found) = match &a.area {
-            core::AreaMatch::Found { codes, .. } => (codes.clone(), true),
-            _ => (Vec::new(), false),
+        use core::NotFoundWhy as Why;
+        let (area_codes, area_status, area_name) = match &a.area {
+            core::AreaMatch::Found { codes, .. } => (codes.clone(), AreaStatus::Found, None),
+            core::AreaMatch::NotGiven => (Vec::new(), AreaStatus::NotGiven, None),
+            core::AreaMatch::NotFound { why, .. } => match why {
+                Why::UnknownName => (Vec::new(), AreaStatus::UnknownName, None),
+                Why::UnknownPostcode => (Vec::new(), AreaStatus::UnknownPostcode, None),
+                Why::NorthernIreland => (Vec::new(), AreaStatus::NorthernIreland, None),
+                Why::NoLocalServices { name } => {
+                    (Vec::new(), AreaStatus::NoLocalServices, name.clone())
+                }
+            },
         };
         HelpNow {
             emergency: options(a.emergency),
             options: options(a.options),
             area_codes,
-            area_found,
+            area_found: area_status == AreaStatus::Found,
+            area_status,
+            area_name,
             notes: a.notes,
         }
     }
@@ -258,6 +294,7 @@ impl HelpQuery {
             at: at(self.at)?,
             age: age(self.age)?,
             area: self.area,
+            postcode: self.postcode,
             channels: self.channels.into_iter().collect(),
             topics: self.topics.into_iter().collect(),
             for_professionals: self.for_professionals,

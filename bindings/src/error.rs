@@ -44,6 +44,10 @@ pub enum HarbourError {
     NotFound { what: String },
     #[error("invalid input: {reason}")]
     InvalidInput { reason: String },
+    /// `HelpQuery.postcode` is not shaped like a postcode: ask for it again ("TQ1 1AA" or
+    /// its first half, "TQ1"). Nothing is looked up.
+    #[error("that does not look like a postcode")]
+    NotAPostcode,
     #[error("private notes are hidden during a supported session")]
     SessionActive,
     #[error("the storage is full")]
@@ -131,6 +135,7 @@ impl From<CoreError> for HarbourError {
             CoreError::InvalidInput(reason) => Self::InvalidInput {
                 reason: reason.to_owned(),
             },
+            CoreError::NotAPostcode => Self::NotAPostcode,
             CoreError::SessionActive => Self::SessionActive,
             CoreError::StorageFull => Self::StorageFull,
             CoreError::Busy => Self::Busy,

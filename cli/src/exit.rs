@@ -40,7 +40,10 @@ pub fn for_error(e: &Error) -> u8 {
         | Error::Pack(_)
         | Error::Backup(_)
         | Error::InvalidBackup(_) => TAMPERED,
-        Error::InvalidInput(_) | Error::WeakSecret(_) | Error::KdfParamsOutOfRange => BAD_INPUT,
+        Error::InvalidInput(_)
+        | Error::NotAPostcode
+        | Error::WeakSecret(_)
+        | Error::KdfParamsOutOfRange => BAD_INPUT,
         Error::NotFound(_) => NOT_FOUND,
         Error::NoVault | Error::VaultExists | Error::Locked | Error::VaultNotEmpty => VAULT_STATE,
         // Listed, not `_`: a new core error must be given its code on purpose.

@@ -2,7 +2,8 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use harbour_core::{
-    AreaMatch, ChannelKind, HelpNow, HelpOption, HelpQuery, OpenState, ServiceDetail, Topic,
+    AreaMatch, ChannelKind, HelpNow, HelpOption, HelpQuery, NotFoundWhy, OpenState, ServiceDetail,
+    Topic,
 };
 use serde_json::{Value, json};
 
@@ -126,14 +127,12 @@ fn postcode(typed: String) -> Result<String, CliError> {
 }
 
 pub fn help_now(ctx: &Context, a: HelpNowArgs) -> Result<(), CliError> {
-    let area = match a.postcode {
-        Some(p) => Some(postcode(p)?),
-        None => a.area,
-    };
     let query = HelpQuery {
         at: parse_at(a.at.as_deref())?,
         age: a.age,
-        area,
+        area: a.area,
+        // Checked by the core: not shaped like a postcode is a typed error, exit code 2.
+        postcode: a.postcode,
         channels: a.by.into_iter().map(Into::into).collect(),
         topics: a.topics.into_iter().map(Into::into).collect(),
         for_professionals: a.for_professionals || matches!(a.for_whom, Some(ForWhom::Worker)),
@@ -208,7 +207,15 @@ fn area_json(a: &AreaMatch) -> Value {
         AreaMatch::Found { codes, by, note } => {
             json!({ "found": true, "codes": codes, "matched_by": format!("{by:?}"), "note": note })
         }
-        AreaMatch::NotFound { note } => json!({ "found": false, "note": note }),
+        AreaMatch::NotFound { note, why } => {
+            let (why, name) = match why {
+                NotFoundWhy::UnknownName => ("unknown_name", None),
+                NotFoundWhy::UnknownPostcode => ("unknown_postcode", None),
+                NotFoundWhy::NorthernIreland => ("northern_ireland", None),
+                NotFoundWhy::NoLocalServices { name } => ("no_local_services", name.as_deref()),
+            };
+            json!({ "found": false, "why": why, "name": name, "note": note })
+        }
     }
 }
 
@@ -340,7 +347,7 @@ fn postcode_areas(ctx: &Context, typed: String) -> Result<(), CliError> {
     };
     let (codes, note) = match found {
         AreaMatch::Found { codes, note, .. } => (codes, note),
-        AreaMatch::NotFound { note } => (Vec::new(), Some(note)),
+        AreaMatch::NotFound { note, .. } => (Vec::new(), Some(note)),
         AreaMatch::NotGiven => (Vec::new(), None),
     };
     if ctx.out.json {

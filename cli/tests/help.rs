@@ -139,7 +139,7 @@ fn pack_build_sign_verify_with_the_minisign_tool() {
             "--source",
             source.to_str().unwrap(),
             "--data-version",
-            "3",
+            "4",
             "--out",
             pack.to_str().unwrap(),
         ],
@@ -154,7 +154,7 @@ fn pack_build_sign_verify_with_the_minisign_tool() {
             "--source",
             source.to_str().unwrap(),
             "--data-version",
-            "3",
+            "4",
             "--out",
             pack.to_str().unwrap(),
         ],
@@ -187,7 +187,7 @@ fn pack_build_sign_verify_with_the_minisign_tool() {
         "{}",
         String::from_utf8_lossy(&minisign.stderr)
     );
-    assert!(String::from_utf8_lossy(&minisign.stdout).contains("data_version:3"));
+    assert!(String::from_utf8_lossy(&minisign.stdout).contains("data_version:4"));
 
     // A changed pack fails both.
     let mut bytes = std::fs::read(&pack).unwrap();
@@ -214,7 +214,7 @@ fn pack_build_sign_verify_with_the_minisign_tool() {
 
     // Install it, and it is in use.
     let info = json(d.path(), &["pack", "install", pack.to_str().unwrap()]);
-    assert_eq!(info["data_version"], 3);
+    assert_eq!(info["data_version"], 4);
     assert_eq!(json(d.path(), &["pack", "info"])["source"], "installed");
     // An older one is refused with the tampered/refused exit code.
     assert_eq!(
@@ -425,12 +425,39 @@ fn a_postcode_finds_the_council_and_a_split_district_says_so() {
         ],
     );
     assert_eq!(v["area"]["codes"], serde_json::json!(["E06000027"]), "{v}");
-    assert_eq!(v["area"]["matched_by"], "PostcodeDistrict");
+    assert_eq!(v["area"]["matched_by"], "Postcode");
     let split = json(d.path(), &["areas", "--postcode", "TQ3"]);
     assert_eq!(split["areas"][0]["name"], "Torbay");
     assert_eq!(split["areas"][1]["name"], "Devon");
-    assert!(split["note"].as_str().unwrap().contains("93% in Torbay"));
-    for nonsense in ["hello", "12345", "TQ"] {
+    let note = split["note"].as_str().unwrap();
+    assert!(note.contains("93% in Torbay"), "{note}");
+    assert!(
+        note.contains("Your whole postcode gives the one council"),
+        "{note}"
+    );
+    // The whole postcode on the South Hams side of TQ3: Devon only.
+    let south_hams = json(d.path(), &["areas", "--postcode", "TQ3 1BR"]);
+    assert_eq!(
+        south_hams["areas"],
+        serde_json::json!([{"code": "E10000008", "name": "Devon"}])
+    );
+    // A town, and a postcode in a council with no local services, named.
+    let torquay = json(d.path(), &["help-now", "--area", "Torquay"]);
+    assert_eq!(
+        torquay["area"]["codes"],
+        serde_json::json!(["E06000027"]),
+        "{torquay}"
+    );
+    assert_eq!(torquay["area"]["matched_by"], "Place");
+    let leeds = json(d.path(), &["help-now", "--postcode", "ls1 1aa"]);
+    assert_eq!(leeds["area"]["why"], "no_local_services", "{leeds}");
+    assert_eq!(leeds["area"]["name"], "Leeds");
+    let text = ok(d.path(), &["help-now", "--area", "Gillingham"]);
+    assert!(
+        text.contains("If you mean Gillingham in Dorset, type your postcode"),
+        "{text}"
+    );
+    for nonsense in ["hello", "12345", "TQ", "TQ1 1A"] {
         let out = harbour(d.path(), &["help-now", "--postcode", nonsense]);
         assert_eq!(out.status.code(), Some(2), "{nonsense}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("does not look like a postcode"));

@@ -68,6 +68,12 @@ pub enum Error {
     #[error("invalid input: {0}")]
     InvalidInput(&'static str),
 
+    /// Typed where a postcode was asked for, and not shaped like one ("TQ1 1AA", "TQ1").
+    #[error(
+        "that does not look like a postcode: try the whole postcode (TQ1 1AA) or its first half (TQ1)"
+    )]
+    NotAPostcode,
+
     #[error("private notes are hidden during a supported session")]
     SessionActive,
 

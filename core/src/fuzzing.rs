@@ -90,6 +90,7 @@ fn queries() -> Vec<HelpQuery> {
             at,
             age: Some(15),
             area: Some("Torbay".into()),
+            postcode: None,
             channels: vec![ChannelKind::Text],
             topics: vec![Topic::SelfHarm],
             for_professionals: false,
@@ -98,7 +99,8 @@ fn queries() -> Vec<HelpQuery> {
         HelpQuery {
             at,
             age: Some(40),
-            area: Some("TQ1".into()),
+            area: None,
+            postcode: Some("TQ3 1AA".into()),
             channels: vec![ChannelKind::Call, ChannelKind::InPerson],
             topics: vec![Topic::SuicidalThoughts],
             for_professionals: true,

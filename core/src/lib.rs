@@ -73,8 +73,8 @@ pub use coping::{
 // Help with no signal and no unlock.
 pub use directory::{
     AreaMatch, AreaSummary, Channel, ChannelKind, Eligibility, HelpNow, HelpOption, HelpQuery,
-    Hours, MatchedBy, OpenState, Organisation, Provenance, Response, STALE_AFTER_DAYS, Service,
-    ServiceDetail, ServiceKind, Status, Topic, postcode_district_of,
+    Hours, MatchedBy, NotFoundWhy, OpenState, Organisation, Provenance, Response, STALE_AFTER_DAYS,
+    Service, ServiceDetail, ServiceKind, Status, Topic, postcode_district_of,
 };
 pub use library::{
     Activity, Answer, Audience, Block, Breathing, Card, CardFilter, CardKind, ClinicalReview,

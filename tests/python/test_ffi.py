@@ -124,6 +124,14 @@ class FfiEndToEnd(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(answer.emergency[0].contact, "999")
         self.assertEqual(answer.options[0].how, "Text SHOUT to 85258")
         self.assertFalse(os.path.exists(os.path.join(self.dir, "harbour.sqlite3")))
+        # A whole postcode gives one council (the South Hams side of TQ3 is Devon's); a
+        # nonsense one is a typed error.
+        pq = harbour.HelpQuery(at=at, age=15, area=None, postcode="TQ3 1BR", channels=[],
+                               topics=[], for_professionals=False)
+        self.assertEqual(h.help_now(pq).area_codes, ["E10000008"])
+        pq.postcode = "not a postcode"
+        with self.assertRaises(harbour.HarbourError.NotAPostcode):
+            h.help_now(pq)
 
     async def test_a_moment_and_check_ins_without_counts(self):
         h = open_harbour(self.dir)

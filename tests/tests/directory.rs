@@ -7,7 +7,7 @@ use std::sync::Arc;
 use harbour_core::authoring::directory;
 use harbour_core::{
     AreaMatch, ChannelKind, Error, Harbour, HelpNow, HelpQuery, ManualClock, MemoryKeyStore,
-    OpenState, PackError, ServiceKind, Topic,
+    NotFoundWhy, OpenState, PackError, ServiceKind, Topic,
 };
 use harbour_publish::directory_pack as build_pack;
 use harbour_tests::packs;
@@ -73,7 +73,7 @@ fn signed_pack(
 fn baseline_pack_verifies_and_matches_its_source() {
     let e = env();
     let info = e.harbour.directory_info().unwrap();
-    assert_eq!(info.data_version, 2);
+    assert_eq!(info.data_version, 3);
     assert!(!info.expired);
     assert!(
         info.development_key,
@@ -203,20 +203,189 @@ fn area_eligibility_and_explanations() {
     let none = ask(&e.harbour, at, |_| {});
     assert!(none.options.iter().all(|o| !o.local));
     assert!(none.notes.iter().any(|n| n.contains("Add your area")));
-    // An unknown area falls back to national services and says so.
+    // An unknown area falls back to national services and says so, suggesting the postcode.
     let unknown = ask(&e.harbour, at, |q| q.area = Some("Atlantis".into()));
-    assert!(matches!(unknown.area, AreaMatch::NotFound { .. }));
+    assert!(matches!(
+        unknown.area,
+        AreaMatch::NotFound {
+            why: NotFoundWhy::UnknownName,
+            ..
+        }
+    ));
     assert!(unknown.options.iter().all(|o| !o.local));
     assert!(
         unknown
             .notes
             .iter()
-            .any(|n| n.contains("not in Harbour's list"))
+            .any(|n| n.contains("Try your postcode"))
     );
-    // A postcode district outside every listed area says so rather than guessing.
+    // A postcode outside every listed area names where it is, rather than guessing.
     let district = ask(&e.harbour, at, |q| q.area = Some("LS1 4AP".into()));
-    assert!(matches!(&district.area, AreaMatch::NotFound { note } if note.contains("LS1")));
+    match &district.area {
+        AreaMatch::NotFound { note, why } => {
+            assert_eq!(
+                why,
+                &NotFoundWhy::NoLocalServices {
+                    name: Some("Leeds".into())
+                }
+            );
+            assert!(
+                note.contains("Leeds, where Harbour has no local services yet"),
+                "{note}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(district.options.iter().all(|o| !o.local));
+    // So does the council's name.
+    let leeds = ask(&e.harbour, at, |q| q.area = Some("leeds".into()));
+    assert!(
+        leeds
+            .notes
+            .iter()
+            .any(|n| n.starts_with("Leeds: no local services"))
+    );
+}
+
+/// Towns and places people type find their council through the reviewed list (each with its
+/// source, its districts checked against the ONS data by scripts/check_postcodes.sh), and the
+/// districts of a covered county find the county (from the ONS lookup).
+#[test]
+fn towns_and_district_names_find_the_council() {
+    let e = env();
+    let at = "2026-11-21T03:00:00Z";
+    for (typed, code) in [
+        ("Torquay", "E06000027"),
+        ("paignton", "E06000027"),
+        ("BRIXHAM", "E06000027"),
+        ("Cheltenham", "E10000013"),
+        ("Gloucester", "E10000013"),
+        ("Maidstone", "E10000016"),
+        ("Exeter", "E10000008"),
+        ("Chatham", "E06000035"),
+        ("Twickenham", "E09000027"),
+    ] {
+        match ask(&e.harbour, at, |q| q.area = Some(typed.into())).area {
+            AreaMatch::Found { codes, by, .. } => {
+                assert_eq!(codes, [code], "{typed}");
+                assert_eq!(by, harbour_core::MatchedBy::Place, "{typed}");
+            }
+            other => panic!("{typed}: {other:?}"),
+        }
+    }
+    assert!(
+        ids(&ask(&e.harbour, at, |q| q.area = Some("Torquay".into())))
+            .contains(&"dpt-first-response")
+    );
+    // A name two places share shows the covered one and says how to get the other.
+    for (typed, code, other) in [
+        ("Gillingham", "E06000035", "Gillingham in Dorset"),
+        ("Kingston", "E09000021", "Kingston upon Hull"),
+        ("Richmond", "E09000027", "Richmond in North Yorkshire"),
+    ] {
+        match ask(&e.harbour, at, |q| q.area = Some(typed.into())).area {
+            AreaMatch::Found { codes, note, .. } => {
+                assert_eq!(codes, [code], "{typed}");
+                let note = note.unwrap_or_default();
+                assert!(
+                    note.contains(&format!("If you mean {other}, type your postcode")),
+                    "{note}"
+                );
+            }
+            other => panic!("{typed}: {other:?}"),
+        }
+    }
+    // A council's own name is still a name, not a place.
+    match ask(&e.harbour, at, |q| {
+        q.area = Some("Kingston upon Thames".into())
+    })
+    .area
+    {
+        AreaMatch::Found { by, note, .. } => {
+            assert_eq!(by, harbour_core::MatchedBy::Name);
+            assert_eq!(note, None);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A whole postcode gives one council, from the pack's table of the split districts' units
+/// (postcodes below are from the pinned ONS data).
+#[test]
+fn a_whole_postcode_gives_one_council() {
+    let e = env();
+    let at = "2026-11-21T03:00:00Z";
+    let one = |input: &str| match ask(&e.harbour, at, |q| q.postcode = Some(input.into())).area {
+        AreaMatch::Found { codes, by, note } => {
+            assert_eq!(by, harbour_core::MatchedBy::Postcode, "{input}");
+            assert_eq!(note, None, "{input}");
+            codes
+        }
+        other => panic!("{input}: {other:?}"),
+    };
+    // TQ3: 93% Torbay, 7% South Hams (Devon). Each side gets its own council.
+    assert_eq!(one("TQ3 1AA"), ["E06000027"]);
+    assert_eq!(one("tq31br"), ["E10000008"]);
+    assert_eq!(one(" TQ3  1DE "), ["E10000008"]);
+    // TQ1's few Teignbridge addresses are Devon's.
+    assert_eq!(one("TQ1 4FX"), ["E10000008"]);
+    assert_eq!(one("TQ1 1AA"), ["E06000027"]);
+    // GL12 is split between Gloucestershire and South Gloucestershire.
+    assert_eq!(one("GL12 7AA"), ["E10000013"]);
+    let south_glos = ask(&e.harbour, at, |q| q.postcode = Some("GL12 8AA".into()));
+    assert!(matches!(
+        south_glos.area,
+        AreaMatch::NotFound {
+            why: NotFoundWhy::NoLocalServices { .. },
+            ..
+        }
+    ));
+    assert!(south_glos.options.iter().all(|o| !o.local));
+    // TN16: Kent, Bromley (named, no local services) and Tandridge.
+    assert_eq!(one("TN16 1AA"), ["E10000016"]);
+    let bromley = ask(&e.harbour, at, |q| q.postcode = Some("TN16 1BW".into()));
+    match &bromley.area {
+        AreaMatch::NotFound { why, note } => {
+            assert_eq!(
+                why,
+                &NotFoundWhy::NoLocalServices {
+                    name: Some("Bromley".into())
+                }
+            );
+            assert!(note.starts_with("That postcode is in Bromley"), "{note}");
+            assert!(
+                !note.contains("1BW"),
+                "the whole postcode is never repeated: {note}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The South Hams side of TQ3 gets Devon's crisis service, and national help, not Torbay's.
+    let south_hams = ask(&e.harbour, at, |q| q.postcode = Some("TQ3 1BR".into()));
+    assert!(ids(&south_hams).contains(&"dpt-first-response"));
+    assert!(ids(&south_hams).contains(&"samaritans"));
+    // Not shaped like a postcode: a typed error, and nothing looked up.
+    for nonsense in ["Torquay", "TQ1 1A", "12345", "TQ1 hello", "ÉÉÉ ÉÉÉ"] {
+        let q = HelpQuery {
+            postcode: Some(nonsense.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            e.harbour.help_now(&q).unwrap_err(),
+            Error::NotAPostcode,
+            "{nonsense}"
+        );
+    }
+    // Shaped like one, but no such district: said, with national help.
+    let zz = ask(&e.harbour, at, |q| q.postcode = Some("ZZ9 9ZZ".into()));
+    assert!(matches!(
+        zz.area,
+        AreaMatch::NotFound {
+            why: NotFoundWhy::UnknownPostcode,
+            ..
+        }
+    ));
+    check_never_empty(&zz);
 }
 
 /// The bundled pack's postcode districts, from the ONS Postcode Directory (pinned; the
@@ -233,17 +402,16 @@ fn postcodes_find_the_council_and_a_split_district_says_so() {
         other => panic!("{input}: {other:?}"),
     };
     // TQ1 is all but a few addresses Torbay: Torbay's services, and the few said.
-    for typed in ["TQ1 1AA", "tq11aa", " TQ1 "] {
+    for typed in ["TQ1", "tq1", " TQ1 ", "TQ1 4"] {
         let (codes, note) = found(typed);
         assert_eq!(codes, ["E06000027"], "{typed}");
         assert!(note.contains("A few TQ1 addresses are in Devon"), "{note}");
     }
     assert!(
-        ids(&ask(&e.harbour, at, |q| q.area = Some("TQ1 1AA".into())))
-            .contains(&"dpt-first-response")
+        ids(&ask(&e.harbour, at, |q| q.area = Some("TQ1".into()))).contains(&"dpt-first-response")
     );
     // TQ3 is split between Torbay and Devon (South Hams): both, with the shares, never a guess.
-    let (codes, note) = found("TQ3 2AB");
+    let (codes, note) = found("TQ3");
     assert_eq!(codes, ["E06000027", "E10000008"]);
     assert!(
         note.contains("TQ3 is split: about 93% in Torbay, 7% in Devon"),
@@ -254,7 +422,14 @@ fn postcodes_find_the_council_and_a_split_district_says_so() {
     let (codes, note) = found("TN16");
     assert_eq!(codes, ["E10000016"]);
     assert!(note.contains("About 31% of TN16 is in Kent"), "{note}");
-    assert!(note.contains("no local services for yet"), "{note}");
+    assert!(
+        note.contains("The rest of TN16 is mostly in Bromley and Surrey"),
+        "{note}"
+    );
+    assert!(
+        note.contains("Your whole postcode gives the one council"),
+        "{note}"
+    );
     let (codes, _) = found("GL12");
     assert_eq!(codes, ["E10000013"]);
     // Every district the pack lists answers with areas it lists, and the whole list is there.
@@ -267,7 +442,10 @@ fn postcodes_find_the_council_and_a_split_district_says_so() {
     }
     // Northern Ireland is not in the data, and says so.
     match ask(&e.harbour, at, |q| q.area = Some("BT1 1AA".into())).area {
-        AreaMatch::NotFound { note } => assert!(note.contains("Northern Ireland"), "{note}"),
+        AreaMatch::NotFound { note, why } => {
+            assert_eq!(why, NotFoundWhy::NorthernIreland);
+            assert!(note.contains("Northern Ireland"), "{note}");
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -276,7 +454,7 @@ fn postcodes_find_the_council_and_a_split_district_says_so() {
 fn a_postcode_district_spanning_two_authorities_returns_both() {
     let e = env();
     // A pack whose districts carry no shares (as packs before the ONS data did).
-    let (bytes, sig) = signed_pack(3, "2026-11-21T00:00:00Z", 30, |v| {
+    let (bytes, sig) = signed_pack(4, "2026-11-21T00:00:00Z", 30, |v| {
         v["postcode_districts"] = serde_json::json!([
             {"district": "TQ9", "areas": ["E06000027", "E10000008"], "source": "test fixture"}
         ]);
@@ -436,7 +614,7 @@ proptest! {
         let e = env();
         let q = HelpQuery {
             at: Some(Timestamp::from_second(secs).unwrap()),
-            age, area: area.map(Into::into), channels: by, topics, for_professionals: pro,
+            age, area: area.map(Into::into), postcode: None, channels: by, topics, for_professionals: pro,
             for_parents: parent,
         };
         check_never_empty(&e.harbour.help_now(&q).unwrap());
@@ -448,11 +626,11 @@ proptest! {
 #[test]
 fn a_newer_signed_pack_is_installed_and_kept() {
     let e = env();
-    let (bytes, sig) = signed_pack(5, "2026-11-21T00:00:00Z", 180, |v| {
+    let (bytes, sig) = signed_pack(6, "2026-11-21T00:00:00Z", 180, |v| {
         v["services"][2]["description"] = "Updated description".into();
     });
     let info = e.harbour.install_directory_pack(&bytes, &sig).unwrap();
-    assert_eq!(info.data_version, 5);
+    assert_eq!(info.data_version, 6);
     // Survives a restart: a new handle on the same data directory loads it.
     let again = Harbour::open_with_clock(
         harbour_tests::testing_config(e._dir.path()),
@@ -460,7 +638,7 @@ fn a_newer_signed_pack_is_installed_and_kept() {
         e.clock.clone(),
     )
     .unwrap();
-    assert_eq!(again.directory_info().unwrap().data_version, 5);
+    assert_eq!(again.directory_info().unwrap().data_version, 6);
     assert_eq!(
         again
             .service("samaritans", None)
@@ -487,14 +665,14 @@ fn essentials_still_there(h: &Harbour) {
 #[test]
 fn bad_packs_are_refused_and_the_last_good_one_stays() {
     let e = env();
-    let (good, good_sig) = signed_pack(3, "2026-11-21T00:00:00Z", 180, |_| {});
+    let (good, good_sig) = signed_pack(4, "2026-11-21T00:00:00Z", 180, |_| {});
     e.harbour.install_directory_pack(&good, &good_sig).unwrap();
 
     let refuse = |bytes: &[u8], sig: &[u8]| -> Error {
         let err = e.harbour.install_directory_pack(bytes, sig).unwrap_err();
         assert_eq!(
             e.harbour.directory_info().unwrap().data_version,
-            3,
+            4,
             "last good pack replaced"
         );
         essentials_still_there(&e.harbour);
@@ -502,7 +680,7 @@ fn bad_packs_are_refused_and_the_last_good_one_stays() {
     };
 
     // Unsigned, or signed by someone else.
-    let (newer, newer_sig) = signed_pack(4, "2026-11-21T00:00:00Z", 180, |_| {});
+    let (newer, newer_sig) = signed_pack(5, "2026-11-21T00:00:00Z", 180, |_| {});
     assert_eq!(refuse(&newer, b""), Error::Pack(PackError::BadSignature));
     assert_eq!(
         refuse(&newer, &good_sig),
@@ -531,7 +709,7 @@ fn bad_packs_are_refused_and_the_last_good_one_stays() {
         refuse(&older, &older_sig),
         Error::Pack(PackError::NotNewer {
             offered: 2,
-            current: 3
+            current: 4
         })
     );
     // Expired.
@@ -633,7 +811,7 @@ fn a_damaged_installed_pack_falls_back_to_the_baseline() {
         e.clock.clone(),
     )
     .unwrap();
-    assert_eq!(reopened.directory_info().unwrap().data_version, 2);
+    assert_eq!(reopened.directory_info().unwrap().data_version, 3);
     essentials_still_there(&reopened);
 }
 

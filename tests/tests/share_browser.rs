@@ -218,7 +218,7 @@ fn the_signposting_sheet_prints_on_two_pages_with_everything_a_worker_needs() {
         "National services",
         "Text SHOUT to 85258",
         "Last checked November 2026",
-        "data version 2",
+        "data version 3",
         "Open Government Licence",
     ] {
         assert!(

@@ -1,5 +1,7 @@
-//! Turning what someone types ("Torbay", "E06000027", "Kent and Medway", "TQ1") into local
-//! authorities. No GPS and no network: a name or code from the list, or a postcode district.
+//! Turning what someone types ("Torbay", "E06000027", "Kent and Medway", "Torquay", "TQ1",
+//! "TQ3 1AA") into local authorities. No GPS and no network: a name, code or place from the
+//! pack, a postcode district, or a whole postcode. A postcode is used for the one answer and
+//! never kept; notes name its district at most, never the whole postcode.
 
 use std::collections::HashMap;
 
@@ -13,7 +15,25 @@ pub enum MatchedBy {
     Name,
     /// A name covering several authorities ("Kent and Medway").
     Group,
+    /// A town or place ("Torquay"), or a district of a covered county ("Cheltenham").
+    Place,
     PostcodeDistrict,
+    /// A whole postcode: one council.
+    Postcode,
+}
+
+/// Why an area gave no local services.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotFoundWhy {
+    /// A name the pack does not know: try the postcode.
+    UnknownName,
+    /// Shaped like a postcode, but no district of that name is in the pack.
+    UnknownPostcode,
+    /// A Northern Ireland postcode: its data is under a separate licence, not in the pack.
+    NorthernIreland,
+    /// A real place in a council Harbour has no local services for, named where the pack's
+    /// source names it.
+    NoLocalServices { name: Option<String> },
 }
 
 /// The result of looking an area up.
@@ -28,8 +48,8 @@ pub enum AreaMatch {
         /// Plain words to show, e.g. "TQ2 covers parts of Torbay and Devon: showing both".
         note: Option<String>,
     },
-    /// Not recognised: national services only, and the note says so.
-    NotFound { note: String },
+    /// No local services: national services only, and the note says why.
+    NotFound { note: String, why: NotFoundWhy },
 }
 
 /// Indexes built once per pack.
@@ -39,6 +59,66 @@ pub(crate) struct AreaIndex {
     by_code: HashMap<String, String>,
     /// Each postcode district's listed areas, with their shares in thousandths when known.
     districts: HashMap<String, Vec<(String, Option<u16>)>>,
+    /// Councils without local services, by code: their names, empty where unknown.
+    other_names: HashMap<String, String>,
+    /// Postcode districts of those councils.
+    other_districts: HashMap<String, Vec<String>>,
+    /// Sectors of split districts ("TQ31"): the council most of it is in, and the units in
+    /// other councils.
+    sectors: HashMap<String, Sector>,
+    /// What a place's name adds: another place people may mean by it.
+    also: HashMap<String, String>,
+}
+
+#[derive(Debug, Default)]
+struct Sector {
+    major: String,
+    /// `(code, units)`, units as two letters each, run together.
+    elsewhere: Vec<(String, String)>,
+}
+
+impl Sector {
+    fn council_of(&self, unit: &str) -> &str {
+        self.elsewhere
+            .iter()
+            .find(|(_, units)| units.as_bytes().chunks(2).any(|u| u == unit.as_bytes()))
+            .map_or(self.major.as_str(), |(code, _)| code.as_str())
+    }
+}
+
+/// `CODE DISTRICT DISTRICT…;…` into `(code, districts)`.
+pub(crate) fn parse_other_districts(s: &str) -> impl Iterator<Item = (&str, Vec<&str>)> {
+    s.split(';').filter(|e| !e.is_empty()).map(|entry| {
+        let mut words = entry.split(' ');
+        let code = words.next().unwrap_or_default();
+        (code, words.collect())
+    })
+}
+
+/// One entry of the whole-postcode table, as the pack writes it.
+pub(crate) struct UnitsEntry<'a> {
+    /// The district and the inward code's digit: "TQ31".
+    pub sector: &'a str,
+    /// The council most of the sector is in.
+    pub major: &'a str,
+    /// `(code, units)`: units in another council, two letters each, run together.
+    pub elsewhere: Vec<(&'a str, &'a str)>,
+}
+
+/// `SECTOR=CODE[ CODE:UNITS]…;…` into entries; `None` for one not of that shape.
+pub(crate) fn parse_units(s: &str) -> impl Iterator<Item = Option<UnitsEntry<'_>>> {
+    s.split(';').filter(|e| !e.is_empty()).map(|entry| {
+        let mut parts = entry.split(' ');
+        let (sector, major) = parts.next()?.split_once('=')?;
+        let elsewhere = parts
+            .map(|p| p.split_once(':'))
+            .collect::<Option<Vec<_>>>()?;
+        Some(UnitsEntry {
+            sector,
+            major,
+            elsewhere,
+        })
+    })
 }
 
 /// A share of a district's postcodes (in thousandths) below which an area is only mentioned,
@@ -50,6 +130,15 @@ fn percent(share: u16) -> String {
     match share {
         0..=4 => "less than 1%".to_owned(),
         s => format!("{}%", (s + 5) / 10),
+    }
+}
+
+/// "Torbay", "Torbay and Devon", "Kent, Medway and Bromley".
+fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -90,8 +179,50 @@ impl AreaIndex {
                 idx.by_name.entry(key(g)).or_default().push(a.code.clone());
             }
         }
+        for (name, code) in &d.district_places {
+            idx.by_name.entry(key(name)).or_default().push(code.clone());
+        }
+        for p in &d.places {
+            idx.by_name
+                .entry(key(&p.name))
+                .or_default()
+                .push(p.area.clone());
+            if !p.also.is_empty() {
+                idx.also.insert(key(&p.name), p.also.clone());
+            }
+        }
         for codes in idx.by_name.values_mut() {
+            codes.sort_by_key(|c| d.areas.iter().position(|a| &a.code == c));
             codes.dedup();
+        }
+        for (code, name) in &d.other_areas {
+            idx.other_names.insert(code.clone(), name.clone());
+        }
+        for (code, districts) in parse_other_districts(&d.other_districts) {
+            for district in districts {
+                idx.other_districts
+                    .entry(district.to_owned())
+                    .or_default()
+                    .push(code.to_owned());
+            }
+        }
+        for UnitsEntry {
+            sector,
+            major,
+            elsewhere,
+        } in parse_units(&d.postcode_units).flatten()
+        {
+            let elsewhere = elsewhere
+                .into_iter()
+                .map(|(c, u)| (c.to_owned(), u.to_owned()))
+                .collect();
+            idx.sectors.insert(
+                sector.to_owned(),
+                Sector {
+                    major: major.to_owned(),
+                    elsewhere,
+                },
+            );
         }
         for pd in &d.postcode_districts {
             let shares = pd
@@ -110,11 +241,7 @@ impl AreaIndex {
 
     fn names(&self, codes: &[String]) -> String {
         let names: Vec<&str> = codes.iter().filter_map(|c| self.name(c)).collect();
-        match names.as_slice() {
-            [] => String::new(),
-            [one] => (*one).to_owned(),
-            [init @ .., last] => format!("{} and {}", init.join(", "), last),
-        }
+        join_names(&names)
     }
 
     pub(crate) fn resolve(&self, input: Option<&str>) -> AreaMatch {
@@ -129,38 +256,119 @@ impl AreaIndex {
                 note: None,
             };
         }
-        if let Some(district) = postcode_district(&upper) {
-            return match self.districts.get(&district) {
-                Some(entries) => self.district_match(&district, entries),
-                None if district.starts_with("BT") => AreaMatch::NotFound {
-                    note: "Harbour cannot place Northern Ireland postcodes yet: showing \
-                           services for anywhere in the UK."
-                        .to_owned(),
-                },
-                None => AreaMatch::NotFound {
-                    note: format!(
-                        "{district} is not in an area Harbour has local services for yet: \
-                         showing services for anywhere in the UK. Choose your area from the \
-                         list if it is there."
-                    ),
-                },
+        if let Some(postcode) = Postcode::parse(&upper) {
+            return self.postcode_match(&postcode);
+        }
+        let k = key(raw);
+        if let Some(codes) = self.by_name.get(&k) {
+            let mut said = Vec::new();
+            if codes.len() > 1 {
+                said.push(format!("showing services for {}", self.names(codes)));
+            }
+            if let Some(other) = self.also.get(&k) {
+                said.push(format!(
+                    "Showing {}. If you mean {other}, type your postcode instead.",
+                    self.names(codes)
+                ));
+            }
+            let by = if codes.len() > 1 {
+                MatchedBy::Group
+            } else if self.by_code.get(&codes[0]).is_some_and(|n| key(n) == k) {
+                MatchedBy::Name
+            } else {
+                MatchedBy::Place
+            };
+            return AreaMatch::Found {
+                by,
+                note: (!said.is_empty()).then(|| said.join(" ")),
+                codes: codes.clone(),
             };
         }
-        match self.by_name.get(&key(raw)) {
-            Some(codes) => AreaMatch::Found {
-                by: if codes.len() > 1 {
-                    MatchedBy::Group
-                } else {
-                    MatchedBy::Name
+        match self
+            .other_names
+            .iter()
+            .find(|(_, n)| !n.is_empty() && key(n) == k)
+        {
+            Some((_, name)) => AreaMatch::NotFound {
+                note: format!(
+                    "{name}: no local services in Harbour yet. Showing services for anywhere in \
+                     the UK."
+                ),
+                why: NotFoundWhy::NoLocalServices {
+                    name: Some(name.clone()),
                 },
-                note: (codes.len() > 1)
-                    .then(|| format!("showing services for {}", self.names(codes))),
-                codes: codes.clone(),
             },
             None => AreaMatch::NotFound {
-                note: "That area is not in Harbour's list yet: showing services for anywhere in \
-                       the UK. Choose your area from the list to see local ones."
+                note: "Harbour does not know that place yet: showing services for anywhere in \
+                       the UK. Try your postcode, or choose your area from the list."
                     .to_owned(),
+                why: NotFoundWhy::UnknownName,
+            },
+        }
+    }
+
+    /// A postcode's answer: one council for a whole postcode in a split district, else the
+    /// district's.
+    fn postcode_match(&self, postcode: &Postcode) -> AreaMatch {
+        let district = postcode.district.as_str();
+        if let Some(unit) = &postcode.inward {
+            let sector = format!("{district}{}", &unit[..1]);
+            if let Some(s) = self.sectors.get(&sector) {
+                let code = s.council_of(&unit[1..]);
+                return if self.by_code.contains_key(code) {
+                    AreaMatch::Found {
+                        codes: vec![code.to_owned()],
+                        by: MatchedBy::Postcode,
+                        note: None,
+                    }
+                } else {
+                    self.no_local_services("That postcode", &[code.to_owned()])
+                };
+            }
+        }
+        if let Some(entries) = self.districts.get(district) {
+            return self.district_match(district, entries);
+        }
+        if let Some(codes) = self.other_districts.get(district) {
+            return self.no_local_services(district, codes);
+        }
+        if district.starts_with("BT") {
+            return AreaMatch::NotFound {
+                note: "Harbour cannot place Northern Ireland postcodes yet: showing services for \
+                       anywhere in the UK."
+                    .to_owned(),
+                why: NotFoundWhy::NorthernIreland,
+            };
+        }
+        AreaMatch::NotFound {
+            note: format!(
+                "Harbour does not know the postcode district {district}: check the postcode. \
+                 Showing services for anywhere in the UK."
+            ),
+            why: NotFoundWhy::UnknownPostcode,
+        }
+    }
+
+    /// "LS1 is in Leeds, where Harbour has no local services yet", naming what the pack can.
+    fn no_local_services(&self, what: &str, codes: &[String]) -> AreaMatch {
+        let named: Vec<&str> = codes
+            .iter()
+            .filter_map(|c| self.other_names.get(c))
+            .map(String::as_str)
+            .filter(|n| !n.is_empty())
+            .collect();
+        let place = if named.is_empty() {
+            "an area".to_owned()
+        } else {
+            join_names(&named)
+        };
+        AreaMatch::NotFound {
+            note: format!(
+                "{what} is in {place}, where Harbour has no local services yet: showing \
+                 services for anywhere in the UK."
+            ),
+            why: NotFoundWhy::NoLocalServices {
+                name: (named.len() == 1).then(|| named[0].to_owned()),
             },
         }
     }
@@ -225,12 +433,31 @@ impl AreaIndex {
             ));
         }
         if listed < 1000 - MINOR_SHARE {
-            said.push(format!(
-                "The rest of {district} is in areas Harbour has no local services for yet."
-            ));
+            let rest: Vec<&str> = self
+                .other_districts
+                .get(district)
+                .into_iter()
+                .flatten()
+                .filter_map(|c| self.other_names.get(c))
+                .map(String::as_str)
+                .filter(|n| !n.is_empty())
+                .collect();
+            said.push(if rest.is_empty() {
+                format!("The rest of {district} is in areas Harbour has no local services for yet.")
+            } else {
+                format!(
+                    "The rest of {district} is mostly in {}, where Harbour has no local services \
+                     yet.",
+                    join_names(&rest)
+                )
+            });
         }
         if !said.is_empty() {
             said.push("The shares are approximate.".to_owned());
+            let sector_of = |s: &String| s.len() == district.len() + 1 && s.starts_with(district);
+            if self.sectors.keys().any(sector_of) {
+                said.push("Your whole postcode gives the one council.".to_owned());
+            }
         }
         AreaMatch::Found {
             codes: shown,
@@ -243,28 +470,52 @@ impl AreaIndex {
 /// The postcode district of `input` ("TQ1 1AA", "tq11aa" and "TQ1" give "TQ1"), or `None` if
 /// it does not look like a postcode: for refusing nonsense typed as one.
 pub fn postcode_district_of(input: &str) -> Option<String> {
-    postcode_district(&input.trim().to_ascii_uppercase())
+    Postcode::parse(&input.trim().to_ascii_uppercase()).map(|p| p.district)
 }
 
-/// The outward code of a postcode or postcode district ("TQ1 1AA" and "tq1" give "TQ1"), if
-/// the text looks like one. The inward part is dropped at once: it is never needed.
-fn postcode_district(upper: &str) -> Option<String> {
-    let outward = upper.split_whitespace().next()?;
-    let compact: String = upper.chars().filter(|c| !c.is_whitespace()).collect();
-    let candidate = if upper.split_whitespace().count() == 1 && compact.len() >= 5 {
-        // A full postcode typed without its space: the inward code is always 3 characters.
-        &compact[..compact.len() - 3]
-    } else {
-        outward
-    };
-    let b = candidate.as_bytes();
-    let letters = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
-    let ok = (1..=2).contains(&letters)
-        && b.len() > letters
-        && b.len() <= letters + 2
-        && b[letters].is_ascii_digit()
-        && b[letters..].iter().all(|c| c.is_ascii_alphanumeric());
-    ok.then(|| candidate.to_owned())
+/// A postcode or postcode district as typed, upper-cased: case, spaces and a missing space
+/// do not matter. Held for one lookup only.
+struct Postcode {
+    /// The outward code: "TQ3".
+    district: String,
+    /// The inward code of a whole postcode: "1AA".
+    inward: Option<String>,
+}
+
+impl Postcode {
+    fn parse(upper: &str) -> Option<Self> {
+        let words: Vec<&str> = upper.split_whitespace().collect();
+        // A whole postcode's inward code is always a digit and two letters.
+        let inward_ok = |s: &str| {
+            let b = s.as_bytes();
+            b.len() == 3 && b[0].is_ascii_digit() && b[1..].iter().all(u8::is_ascii_uppercase)
+        };
+        let (outward, inward) = match words.as_slice() {
+            [one] if one.len() >= 5 => {
+                let split = one.len() - 3;
+                let (out, inw) = (one.get(..split)?, one.get(split..)?);
+                (out, Some(inw).filter(|i| inward_ok(i))?.into())
+            }
+            [one] => (*one, None),
+            [out, inw] if inward_ok(inw) => (*out, Some(*inw)),
+            // A sector ("TQ3 1"): its district.
+            [out, sector] if sector.len() == 1 && sector.as_bytes()[0].is_ascii_digit() => {
+                (*out, None)
+            }
+            _ => return None,
+        };
+        let b = outward.as_bytes();
+        let letters = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+        let ok = (1..=2).contains(&letters)
+            && b.len() > letters
+            && b.len() <= letters + 2
+            && b[letters].is_ascii_digit()
+            && b[letters..].iter().all(|c| c.is_ascii_alphanumeric());
+        ok.then(|| Postcode {
+            district: outward.to_owned(),
+            inward: inward.map(str::to_owned),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -273,13 +524,23 @@ mod tests {
 
     #[test]
     fn postcode_district_shapes() {
-        assert_eq!(postcode_district("TQ1").as_deref(), Some("TQ1"));
-        assert_eq!(postcode_district("TQ1 1AA").as_deref(), Some("TQ1"));
-        assert_eq!(postcode_district("TQ11AA").as_deref(), Some("TQ1"));
-        assert_eq!(postcode_district("SW19").as_deref(), Some("SW19"));
-        assert_eq!(postcode_district("SW1A").as_deref(), Some("SW1A"));
-        assert_eq!(postcode_district("TORBAY"), None);
-        assert_eq!(postcode_district("E06000027"), None);
+        let district = |s: &str| postcode_district_of(s);
+        assert_eq!(district("TQ1").as_deref(), Some("TQ1"));
+        assert_eq!(district("TQ1 1AA").as_deref(), Some("TQ1"));
+        assert_eq!(district("tq11aa").as_deref(), Some("TQ1"));
+        assert_eq!(district("  TQ3   1 ").as_deref(), Some("TQ3"));
+        assert_eq!(district("SW19").as_deref(), Some("SW19"));
+        assert_eq!(district("SW1A 1AA").as_deref(), Some("SW1A"));
+        assert_eq!(district("EC1A1BB").as_deref(), Some("EC1A"));
+        assert_eq!(district("TORBAY"), None);
+        assert_eq!(district("E06000027"), None);
+        assert_eq!(district("TQ1 1A"), None);
+        assert_eq!(district("TQ1 hello"), None);
+        // Not a char boundary three bytes from the end: refused, not a panic.
+        assert_eq!(district("TQ1é1A"), None);
+        assert_eq!(district("ÉÉÉÉÉ"), None);
+        let full = Postcode::parse("TQ31AA").map(|p| p.inward);
+        assert_eq!(full, Some(Some("1AA".to_owned())));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-pub use areas::{AreaMatch, MatchedBy, postcode_district_of};
+pub use areas::{AreaMatch, MatchedBy, NotFoundWhy, postcode_district_of};
 pub use model::*;
 pub use query::{HelpNow, HelpOption, HelpQuery, STALE_AFTER_DAYS};
 pub use schedule::OpenState;

@@ -24,6 +24,32 @@ pub struct DirectoryContent {
     /// postcode data's): shown in pack info and an app's about screen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attribution: Vec<String>,
+    /// Where the names of councils and their counties come from (`other_areas`,
+    /// `district_places`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub names_source: String,
+    /// Every other council a postcode can lie in, as `[code, name]`, so a postcode there is
+    /// answered by name ("Leeds: no local services yet"). The name is empty where the source
+    /// has none (councils made after it, Scotland's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_areas: Vec<(String, String)>,
+    /// The postcode districts of `other_areas`: `CODE DISTRICT DISTRICT…;CODE …`. A string, not
+    /// a list of records, because the pack is compiled into the library and each record would
+    /// cost its bytes there.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub other_districts: String,
+    /// Whole postcodes in districts split between councils, so a full postcode gives one:
+    /// `SECTOR=CODE[ CODE:UNITS]…;…`, where a sector is the district and the inward code's
+    /// digit ("TQ31"), `=CODE` the council most of it is in, and each `CODE:UNITS` the units
+    /// ("AB", two letters each) that are in another.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub postcode_units: String,
+    /// The districts of covered counties, by name ("Cheltenham"), each with its county's code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub district_places: Vec<(String, String)>,
+    /// Towns and places people type, reviewed, each with its source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<Place>,
     pub organisations: Vec<Organisation>,
     pub services: Vec<Service>,
 }
@@ -60,6 +86,23 @@ pub struct PostcodeDistrict {
     /// Where this district's entry comes from; empty when it is the pack's
     /// `postcode_source` (one line for the whole table keeps the library small).
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+/// A town or place people type that is not a council's name ("Torquay").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    pub name: String,
+    /// The listed area it is in.
+    pub area: String,
+    /// Its postcode districts: the publisher checks each is mostly in `area` in the pinned
+    /// postcode data, so a place put in the wrong council is refused before a pack is built.
+    pub districts: Vec<String>,
+    /// Another place people may mean by the same name ("Gillingham in Dorset"): the answer
+    /// then says which it shows and how to get the other, never a silent guess.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub also: String,
     pub source: String,
 }
 

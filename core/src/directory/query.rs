@@ -15,8 +15,12 @@ pub struct HelpQuery {
     /// When (default: now).
     pub at: Option<Timestamp>,
     pub age: Option<u8>,
-    /// A local authority name or GSS code, or a postcode district.
+    /// A local authority name or GSS code, a town, or a postcode or postcode district.
     pub area: Option<String>,
+    /// A postcode, whole or its first half, used instead of `area` when given: one that is not
+    /// shaped like a postcode is an error ([`crate::Error::NotAPostcode`]), not a national
+    /// answer. Used for this answer only, never stored.
+    pub postcode: Option<String>,
     /// Preferred ways to get in touch. Empty means any.
     pub channels: Vec<ChannelKind>,
     /// What it is about. Empty means anything. Self-harm and suicidal thoughts are separate
@@ -246,14 +250,17 @@ impl Directory {
 
     pub(crate) fn help_now(&self, q: &HelpQuery, now: Timestamp) -> HelpNow {
         let at = q.at.unwrap_or(now);
-        let area = self.areas.resolve(q.area.as_deref());
+        let area = self
+            .areas
+            .resolve(q.postcode.as_deref().or(q.area.as_deref()));
         let codes: Vec<String> = match &area {
             AreaMatch::Found { codes, .. } => codes.clone(),
             _ => Vec::new(),
         };
         let codes = codes.as_slice();
         let mut notes = Vec::new();
-        if let AreaMatch::Found { note: Some(n), .. } | AreaMatch::NotFound { note: n } = &area {
+        if let AreaMatch::Found { note: Some(n), .. } | AreaMatch::NotFound { note: n, .. } = &area
+        {
             notes.push(n.clone());
         }
 

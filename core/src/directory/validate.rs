@@ -3,6 +3,7 @@
 //! Every problem is listed with the service it is in, for the publisher. The phone only needs
 //! to know that the pack is unacceptable.
 
+use super::areas::{UnitsEntry, parse_other_districts, parse_units};
 use std::collections::HashSet;
 
 use super::model::*;
@@ -175,6 +176,7 @@ pub fn problems(d: &DirectoryContent) -> Vec<String> {
             ));
         }
     }
+    postcode_tables(d, &area_codes, &mut p);
     let mut orgs = HashSet::new();
     for o in &d.organisations {
         if !slug_ok(&o.id) || !orgs.insert(o.id.as_str()) {
@@ -288,4 +290,87 @@ pub fn problems(d: &DirectoryContent) -> Vec<String> {
         p.push("no always-open live service for anyone in the UK".to_owned());
     }
     p
+}
+
+/// The other councils, their districts, the whole-postcode table and the places: every code
+/// they use is known, and each entry has the shape the lookup reads.
+fn postcode_tables(d: &DirectoryContent, area_codes: &HashSet<&str>, p: &mut Vec<String>) {
+    let mut others = HashSet::new();
+    for (code, _) in &d.other_areas {
+        // The Channel Islands and the Isle of Man have pseudo-codes in the postcode data.
+        let pseudo = code == "L99999999" || code == "M99999999";
+        if !(gss_ok(code) || pseudo)
+            || area_codes.contains(code.as_str())
+            || !others.insert(code.as_str())
+        {
+            p.push(format!(
+                "other area {code}: not a GSS code, listed twice, or a listed area"
+            ));
+        }
+    }
+    if (!d.other_areas.is_empty() || !d.district_places.is_empty())
+        && d.names_source.trim().is_empty()
+    {
+        p.push("council names without a names_source".to_owned());
+    }
+    for (code, districts) in parse_other_districts(&d.other_districts) {
+        if !others.contains(code)
+            || districts.is_empty()
+            || !districts.iter().all(|s| district_ok(s))
+        {
+            p.push(format!(
+                "other districts of {code}: unknown area or bad district"
+            ));
+        }
+    }
+    let known = |c: &str| area_codes.contains(c) || others.contains(c);
+    let unit_ok = |u: &str| {
+        u.len().is_multiple_of(2) && !u.is_empty() && u.bytes().all(|b| b.is_ascii_uppercase())
+    };
+    let mut sectors = HashSet::new();
+    for entry in parse_units(&d.postcode_units) {
+        let ok = entry.is_some_and(
+            |UnitsEntry {
+                 sector,
+                 major,
+                 elsewhere,
+             }| {
+                sector.len() >= 3
+                    && sector.as_bytes()[sector.len() - 1].is_ascii_digit()
+                    && sector.get(..sector.len() - 1).is_some_and(district_ok)
+                    && sectors.insert(sector)
+                    && known(major)
+                    && elsewhere
+                        .iter()
+                        .all(|(c, u)| known(c) && *c != major && unit_ok(u))
+            },
+        );
+        if !ok {
+            p.push(
+                "postcode units: an entry is malformed, repeated, or names an unknown area"
+                    .to_owned(),
+            );
+            break;
+        }
+    }
+    for (name, code) in &d.district_places {
+        if name.trim().is_empty() || !area_codes.contains(code.as_str()) {
+            p.push(format!(
+                "district place {name}: no name or not a listed area"
+            ));
+        }
+    }
+    for place in &d.places {
+        if place.name.trim().is_empty()
+            || !area_codes.contains(place.area.as_str())
+            || place.districts.is_empty()
+            || !place.districts.iter().all(|s| district_ok(s))
+            || place.source.trim().is_empty()
+        {
+            p.push(format!(
+                "place {}: needs a name, a listed area, its postcode districts and a source",
+                place.name
+            ));
+        }
+    }
 }

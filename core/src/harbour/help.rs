@@ -7,6 +7,7 @@ use crate::{Harbour, Result};
 impl Harbour {
     /// Who can help right now. Needs no unlock and no network.
     pub fn help_now(&self, query: &HelpQuery) -> Result<HelpNow> {
+        check_postcode(query)?;
         Ok(self.answer(query, None))
     }
 
@@ -14,6 +15,7 @@ impl Harbour {
     /// channel open now) first, then what help now finds open for the query. Never without an
     /// always-open line, as help now.
     pub fn help_for(&self, services: &[String], query: &HelpQuery) -> Result<HelpNow> {
+        check_postcode(query)?;
         Ok(self.answer(query, Some(services)))
     }
 
@@ -82,5 +84,15 @@ impl Harbour {
         self.packs
             .directory
             .install(pack_bytes, signature, &self.pack_store(), self.now())
+    }
+}
+
+/// A postcode that is not shaped like one is refused before anything is looked up.
+fn check_postcode(query: &HelpQuery) -> Result<()> {
+    match &query.postcode {
+        Some(p) if crate::directory::postcode_district_of(p).is_none() => {
+            Err(crate::Error::NotAPostcode)
+        }
+        _ => Ok(()),
     }
 }

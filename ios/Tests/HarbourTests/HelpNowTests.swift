@@ -42,6 +42,33 @@ final class HelpNowTests: XCTestCase {
         XCTAssertTrue(try h.directoryAttribution().contains { $0.contains("Open Government Licence") })
     }
 
+    /// A whole postcode gives one council; a town finds its council; nonsense is typed.
+    func testAWholePostcodeATownAndNonsense() throws {
+        let h = try open()
+        func byPostcode(_ p: String) throws -> HelpNow {
+            try h.helpNow(query: HelpQuery(
+                at: threeAm, age: 15, area: nil, channels: [], topics: [],
+                forProfessionals: false, postcode: p))
+        }
+        // The South Hams side of TQ3 is Devon's (postcodes from the pinned ONS data).
+        XCTAssertEqual(try byPostcode("TQ3 1BR").areaCodes, ["E10000008"])
+        XCTAssertEqual(try byPostcode("tq31aa").areaCodes, ["E06000027"])
+        let leeds = try byPostcode("LS1 1AA")
+        XCTAssertEqual(leeds.areaStatus, .noLocalServices)
+        XCTAssertEqual(leeds.areaName, "Leeds")
+        XCTAssertFalse(leeds.options.isEmpty)
+        XCTAssertEqual(try byPostcode("ZZ9 9ZZ").areaStatus, .unknownPostcode)
+        XCTAssertThrowsError(try byPostcode("not a postcode")) { error in
+            guard case HarbourError.NotAPostcode = error else {
+                return XCTFail("\(error)")
+            }
+        }
+        let torquay = try h.helpNow(query: HelpQuery(
+            at: threeAm, age: 15, area: "Torquay", channels: [], topics: [], forProfessionals: false))
+        XCTAssertEqual(torquay.areaStatus, .found)
+        XCTAssertEqual(torquay.areaCodes, ["E06000027"])
+    }
+
     /// The signposting sheet for workers and schools: self-contained, for a listed area only.
     func testASignpostingSheetForAnAreaIsSelfContained() throws {
         let h = try open()
@@ -77,7 +104,7 @@ final class HelpNowTests: XCTestCase {
         }
         guard case .PackRejected = refused as? HarbourError else { return XCTFail("\(String(describing: refused))") }
         let info = try h.directoryInfo()
-        XCTAssertEqual(info.dataVersion, 2)
+        XCTAssertEqual(info.dataVersion, 3)
         XCTAssertGreaterThan(info.expiresAt, info.builtAt)
     }
 }

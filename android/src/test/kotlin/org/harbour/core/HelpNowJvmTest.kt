@@ -61,7 +61,7 @@ class HelpNowJvmTest {
         assertTrue(defunct.options.isEmpty())
         assertEquals(listOf("ghc-crisis-line", "samaritans"), defunct.redirectTo)
         val info = h.directoryInfo()
-        assertEquals(2L, info.dataVersion)
+        assertEquals(3L, info.dataVersion)
         assertTrue(info.expiresAt.isAfter(info.builtAt))
         assertFalse(info.installed)
         assertThrows(HarbourException.NotFound::class.java) { h.service("nope", null) }
@@ -90,6 +90,35 @@ class HelpNowJvmTest {
         assertTrue(h.directoryAttribution().any { it.contains("Open Government Licence") })
     }
 
+    /** A whole postcode gives one council; a town finds its council; nonsense is typed. */
+    @Test fun aWholePostcodeATownAndNonsense() {
+        val h = open()
+        fun byPostcode(p: String) = h.helpNow(
+            HelpQuery(at = threeAm, age = 15, area = null, channels = emptyList(),
+                topics = emptyList(), forProfessionals = false, postcode = p)
+        )
+        // The South Hams side of TQ3 is Devon's (postcodes from the pinned ONS data).
+        assertEquals(listOf("E10000008"), byPostcode("TQ3 1BR").areaCodes)
+        assertEquals(listOf("E06000027"), byPostcode("tq31aa").areaCodes)
+        val leeds = byPostcode("LS1 1AA")
+        assertEquals(AreaStatus.NO_LOCAL_SERVICES, leeds.areaStatus)
+        assertEquals("Leeds", leeds.areaName)
+        assertTrue(leeds.options.isNotEmpty())
+        assertEquals(AreaStatus.UNKNOWN_POSTCODE, byPostcode("ZZ9 9ZZ").areaStatus)
+        assertThrows(HarbourException.NotAPostcode::class.java) { byPostcode("not a postcode") }
+        val torquay = h.helpNow(
+            HelpQuery(at = threeAm, age = 15, area = "Torquay", channels = emptyList(),
+                topics = emptyList(), forProfessionals = false)
+        )
+        assertEquals(AreaStatus.FOUND, torquay.areaStatus)
+        assertEquals(listOf("E06000027"), torquay.areaCodes)
+        val atlantis = h.helpNow(
+            HelpQuery(at = threeAm, age = 15, area = "Atlantis", channels = emptyList(),
+                topics = emptyList(), forProfessionals = false)
+        )
+        assertEquals(AreaStatus.UNKNOWN_NAME, atlantis.areaStatus)
+    }
+
     /** The signposting sheet for workers and schools: self-contained, for a listed area only. */
     @Test fun aSignpostingSheetForAnAreaIsSelfContained() {
         val h = open()
@@ -97,7 +126,7 @@ class HelpNowJvmTest {
         assertTrue(sheet.startsWith("<!DOCTYPE html>"))
         assertTrue(sheet.contains("Where to find help: Torbay"))
         assertTrue(sheet.contains("Call 999"))
-        assertTrue(sheet.contains("data version 2"))
+        assertTrue(sheet.contains("data version 3"))
         assertFalse(sheet.contains("<script"))
         assertThrows(HarbourException.InvalidInput::class.java) { h.signpostingSheet("Atlantis") }
     }
@@ -108,6 +137,6 @@ class HelpNowJvmTest {
             h.installDirectoryPack("{}".toByteArray(), "not a signature".toByteArray())
         }
         assertTrue(e.reason.contains("signed"))
-        assertEquals(2L, h.directoryInfo().dataVersion)
+        assertEquals(3L, h.directoryInfo().dataVersion)
     }
 }
