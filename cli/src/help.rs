@@ -71,7 +71,7 @@ pub struct HelpNowArgs {
     /// Your age, to show what you can use
     #[arg(long)]
     age: Option<u8>,
-    /// Your area: a council name, an ONS GSS code, or a postcode district (e.g. TQ1)
+    /// Your area: a council name, a town (e.g. Torquay), an ONS GSS code, or a postcode district
     #[arg(long, conflicts_with = "postcode")]
     area: Option<String>,
     /// Your postcode, or just its first half (e.g. "TQ1 1AA" or TQ1). Used for this answer

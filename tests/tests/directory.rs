@@ -769,6 +769,56 @@ fn a_pack_must_hold_an_always_open_service_anyone_may_use() {
     );
 }
 
+/// The postcode tables and places are checked like every other entry: a malformed or unknown
+/// entry is refused with a problem naming it, before anything is signed.
+#[test]
+fn bad_postcode_tables_and_places_are_refused() {
+    let at = ts("2026-11-21T00:00:00Z");
+    let problems = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut source: serde_json::Value = serde_json::from_slice(SOURCE).unwrap();
+        edit(&mut source);
+        build_pack(
+            &serde_json::to_vec(&source).unwrap(),
+            1,
+            at,
+            ts("2027-11-21T00:00:00Z"),
+        )
+        .unwrap_err()
+    };
+    let has = |ps: Vec<String>, want: &str| {
+        assert!(ps.iter().any(|p| p.contains(want)), "{want}: {ps:?}");
+    };
+    has(
+        problems(&|v| v["postcode_units"] = "TQ31=E06000027 E99999999:AB".into()),
+        "postcode units",
+    );
+    has(
+        problems(&|v| v["postcode_units"] = "TQ31=E06000027 E10000008:A".into()),
+        "postcode units",
+    );
+    has(
+        problems(&|v| v["postcode_units"] = "TQ3é=E06000027".into()),
+        "postcode units",
+    );
+    has(
+        problems(&|v| v["other_districts"] = "E99999999 LS1".into()),
+        "other districts of E99999999",
+    );
+    has(
+        problems(&|v| v["places"][0]["area"] = "E08000035".into()),
+        "place Torquay",
+    );
+    has(
+        problems(&|v| v["places"][0]["source"] = "".into()),
+        "place Torquay",
+    );
+    has(
+        problems(&|v| v["other_areas"][0][0] = "E06000027".into()),
+        "a listed area",
+    );
+    has(problems(&|v| v["names_source"] = "".into()), "names_source");
+}
+
 trait FromValue {
     fn deserialize(v: &serde_json::Value) -> Self;
 }
