@@ -53,6 +53,30 @@ pub enum AreaMatch {
 }
 
 /// Indexes built once per pack.
+/// A district or sector, at most five bytes, zero-padded: a sort key without an allocation.
+type Key = [u8; 5];
+type Range = (u32, u32);
+
+fn key_of(s: &str) -> Option<Key> {
+    let mut k = [0u8; 5];
+    k.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+    Some(k)
+}
+
+/// Each `;`-separated entry of `table` with its byte range.
+fn entries(table: &str) -> impl Iterator<Item = (&str, Range)> {
+    let mut start = 0u32;
+    table.split(';').map(move |e| {
+        let r = (start, start + e.len() as u32);
+        start = r.1 + 1;
+        (e, r)
+    })
+}
+
+fn slice(table: &str, (a, b): Range) -> &str {
+    table.get(a as usize..b as usize).unwrap_or_default()
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct AreaIndex {
     by_name: HashMap<String, Vec<String>>,
@@ -61,29 +85,17 @@ pub(crate) struct AreaIndex {
     districts: HashMap<String, Vec<(String, Option<u16>)>>,
     /// Councils without local services, by code: their names, empty where unknown.
     other_names: HashMap<String, String>,
-    /// Postcode districts of those councils.
-    other_districts: HashMap<String, Vec<String>>,
-    /// Sectors of split districts ("TQ31"): the council most of it is in, and the units in
-    /// other councils.
-    sectors: HashMap<String, Sector>,
+    /// The pack's `other_districts` and `postcode_units`, as written, with sorted indexes of
+    /// byte ranges into them: thousands of small owned strings made loading the pack twice
+    /// as slow, and a scan per lookup missed the lookup budget.
+    other_districts: String,
+    units: String,
+    /// District → the range of one of its councils' codes in `other_districts`.
+    other_index: Vec<(Key, Range)>,
+    /// Sector ("TQ31") → the range of its entry in `units`.
+    units_index: Vec<(Key, Range)>,
     /// What a place's name adds: another place people may mean by it.
     also: HashMap<String, String>,
-}
-
-#[derive(Debug, Default)]
-struct Sector {
-    major: String,
-    /// `(code, units)`, units as two letters each, run together.
-    elsewhere: Vec<(String, String)>,
-}
-
-impl Sector {
-    fn council_of(&self, unit: &str) -> &str {
-        self.elsewhere
-            .iter()
-            .find(|(_, units)| units.as_bytes().chunks(2).any(|u| u == unit.as_bytes()))
-            .map_or(self.major.as_str(), |(code, _)| code.as_str())
-    }
 }
 
 /// `CODE DISTRICT DISTRICT…;…` into `(code, districts)`.
@@ -103,6 +115,16 @@ pub(crate) struct UnitsEntry<'a> {
     pub major: &'a str,
     /// `(code, units)`: units in another council, two letters each, run together.
     pub elsewhere: Vec<(&'a str, &'a str)>,
+}
+
+impl UnitsEntry<'_> {
+    /// The council a unit ("AA" of "TQ3 1AA") of this sector is in.
+    fn council_of(&self, unit: &str) -> &str {
+        self.elsewhere
+            .iter()
+            .find(|(_, units)| units.as_bytes().chunks(2).any(|u| u == unit.as_bytes()))
+            .map_or(self.major, |(code, _)| code)
+    }
 }
 
 /// `SECTOR=CODE[ CODE:UNITS]…;…` into entries; `None` for one not of that shape.
@@ -198,32 +220,23 @@ impl AreaIndex {
         for (code, name) in &d.other_areas {
             idx.other_names.insert(code.clone(), name.clone());
         }
-        for (code, districts) in parse_other_districts(&d.other_districts) {
-            for district in districts {
-                idx.other_districts
-                    .entry(district.to_owned())
-                    .or_default()
-                    .push(code.to_owned());
+        idx.other_districts = d.other_districts.clone();
+        idx.units = d.postcode_units.clone();
+        for (entry, (start, _)) in entries(&d.other_districts) {
+            let code = (start, start + entry.find(' ').unwrap_or(entry.len()) as u32);
+            for district in entry.split(' ').skip(1) {
+                if let Some(k) = key_of(district) {
+                    idx.other_index.push((k, code));
+                }
             }
         }
-        for UnitsEntry {
-            sector,
-            major,
-            elsewhere,
-        } in parse_units(&d.postcode_units).flatten()
-        {
-            let elsewhere = elsewhere
-                .into_iter()
-                .map(|(c, u)| (c.to_owned(), u.to_owned()))
-                .collect();
-            idx.sectors.insert(
-                sector.to_owned(),
-                Sector {
-                    major: major.to_owned(),
-                    elsewhere,
-                },
-            );
+        idx.other_index.sort_unstable();
+        for (entry, range) in entries(&d.postcode_units) {
+            if let Some(k) = entry.split_once('=').and_then(|(s, _)| key_of(s)) {
+                idx.units_index.push((k, range));
+            }
         }
+        idx.units_index.sort_unstable();
         for pd in &d.postcode_districts {
             let shares = pd
                 .areas
@@ -313,7 +326,7 @@ impl AreaIndex {
         let district = postcode.district.as_str();
         if let Some(unit) = &postcode.inward {
             let sector = format!("{district}{}", &unit[..1]);
-            if let Some(s) = self.sectors.get(&sector) {
+            if let Some(s) = self.sector(&sector) {
                 let code = s.council_of(&unit[1..]);
                 return if self.by_code.contains_key(code) {
                     AreaMatch::Found {
@@ -322,15 +335,16 @@ impl AreaIndex {
                         note: None,
                     }
                 } else {
-                    self.no_local_services("That postcode", &[code.to_owned()])
+                    self.no_local_services("That postcode", &[code])
                 };
             }
         }
         if let Some(entries) = self.districts.get(district) {
             return self.district_match(district, entries);
         }
-        if let Some(codes) = self.other_districts.get(district) {
-            return self.no_local_services(district, codes);
+        let codes = self.other_councils(district);
+        if !codes.is_empty() {
+            return self.no_local_services(district, &codes);
         }
         if district.starts_with("BT") {
             return AreaMatch::NotFound {
@@ -349,11 +363,42 @@ impl AreaIndex {
         }
     }
 
+    /// A sector of a split district ("TQ31"), if the pack has its units.
+    fn sector(&self, sector: &str) -> Option<UnitsEntry<'_>> {
+        let k = key_of(sector)?;
+        let i = self.units_index.binary_search_by(|(s, _)| s.cmp(&k)).ok()?;
+        parse_units(slice(&self.units, self.units_index[i].1)).next()?
+    }
+
+    /// Whether the pack has the units of any sector of `district`.
+    fn has_units(&self, district: &str) -> bool {
+        (0..=9u8).any(|d| {
+            key_of(&format!("{district}{d}")).is_some_and(|k| {
+                self.units_index
+                    .binary_search_by(|(s, _)| s.cmp(&k))
+                    .is_ok()
+            })
+        })
+    }
+
+    /// The councils without local services that `district` lies in.
+    fn other_councils(&self, district: &str) -> Vec<&str> {
+        let Some(k) = key_of(district) else {
+            return Vec::new();
+        };
+        let from = self.other_index.partition_point(|(d, _)| *d < k);
+        self.other_index[from..]
+            .iter()
+            .take_while(|(d, _)| *d == k)
+            .map(|(_, r)| slice(&self.other_districts, *r))
+            .collect()
+    }
+
     /// "LS1 is in Leeds, where Harbour has no local services yet", naming what the pack can.
-    fn no_local_services(&self, what: &str, codes: &[String]) -> AreaMatch {
+    fn no_local_services(&self, what: &str, codes: &[&str]) -> AreaMatch {
         let named: Vec<&str> = codes
             .iter()
-            .filter_map(|c| self.other_names.get(c))
+            .filter_map(|c| self.other_names.get(*c))
             .map(String::as_str)
             .filter(|n| !n.is_empty())
             .collect();
@@ -434,11 +479,9 @@ impl AreaIndex {
         }
         if listed < 1000 - MINOR_SHARE {
             let rest: Vec<&str> = self
-                .other_districts
-                .get(district)
-                .into_iter()
-                .flatten()
-                .filter_map(|c| self.other_names.get(c))
+                .other_councils(district)
+                .iter()
+                .filter_map(|c| self.other_names.get(*c))
                 .map(String::as_str)
                 .filter(|n| !n.is_empty())
                 .collect();
@@ -454,8 +497,7 @@ impl AreaIndex {
         }
         if !said.is_empty() {
             said.push("The shares are approximate.".to_owned());
-            let sector_of = |s: &String| s.len() == district.len() + 1 && s.starts_with(district);
-            if self.sectors.keys().any(sector_of) {
+            if self.has_units(district) {
                 said.push("Your whole postcode gives the one council.".to_owned());
             }
         }
