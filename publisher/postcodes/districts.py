@@ -112,10 +112,12 @@ def tables(postcodes, upper, names, records, area_codes):
     council = {pcd: upper.get(lad, lad) for pcd, lad in postcodes.items()}
     per_district = defaultdict(Counter)
     per_sector = defaultdict(Counter)
+    units_of = defaultdict(list)
     for pcd, code in council.items():
         outward, inward = pcd.split(" ")
         per_district[outward][code] += 1
         per_sector[outward + inward[0]][code] += 1
+        units_of[outward + inward[0]].append((inward[1:], code))
 
     covered, others, split = [], defaultdict(list), set()
     for district, counts in sorted(per_district.items()):
@@ -140,9 +142,9 @@ def tables(postcodes, upper, names, records, area_codes):
         major = shares_of(counts)[0][0]
         part = [f"{sector}={major}"]
         elsewhere = defaultdict(list)
-        for pcd, code in council.items():
-            if code != major and pcd[:-2].replace(" ", "") == sector:
-                elsewhere[code].append(pcd[-2:])
+        for unit, code in units_of[sector]:
+            if code != major:
+                elsewhere[code].append(unit)
         for code in sorted(elsewhere):
             part.append(f"{code}:{''.join(sorted(elsewhere[code]))}")
         units.append(" ".join(part))
