@@ -785,38 +785,39 @@ fn bad_postcode_tables_and_places_are_refused() {
         )
         .unwrap_err()
     };
-    let has = |ps: Vec<String>, want: &str| {
+    type Edit = dyn Fn(&mut serde_json::Value);
+    let cases: [(&Edit, &str); 8] = [
+        (
+            &|v| v["postcode_units"] = "TQ31=E06000027 E99999999:AB".into(),
+            "postcode units",
+        ),
+        (
+            &|v| v["postcode_units"] = "TQ31=E06000027 E10000008:A".into(),
+            "postcode units",
+        ),
+        (
+            &|v| v["postcode_units"] = "TQ3é=E06000027".into(),
+            "postcode units",
+        ),
+        (
+            &|v| v["other_districts"] = "E99999999 LS1".into(),
+            "other districts of E99999999",
+        ),
+        (
+            &|v| v["places"][0]["area"] = "E08000035".into(),
+            "place Torquay",
+        ),
+        (&|v| v["places"][0]["source"] = "".into(), "place Torquay"),
+        (
+            &|v| v["other_areas"][0][0] = "E06000027".into(),
+            "a listed area",
+        ),
+        (&|v| v["names_source"] = "".into(), "names_source"),
+    ];
+    for (edit, want) in cases {
+        let ps = problems(edit);
         assert!(ps.iter().any(|p| p.contains(want)), "{want}: {ps:?}");
-    };
-    has(
-        problems(&|v| v["postcode_units"] = "TQ31=E06000027 E99999999:AB".into()),
-        "postcode units",
-    );
-    has(
-        problems(&|v| v["postcode_units"] = "TQ31=E06000027 E10000008:A".into()),
-        "postcode units",
-    );
-    has(
-        problems(&|v| v["postcode_units"] = "TQ3é=E06000027".into()),
-        "postcode units",
-    );
-    has(
-        problems(&|v| v["other_districts"] = "E99999999 LS1".into()),
-        "other districts of E99999999",
-    );
-    has(
-        problems(&|v| v["places"][0]["area"] = "E08000035".into()),
-        "place Torquay",
-    );
-    has(
-        problems(&|v| v["places"][0]["source"] = "".into()),
-        "place Torquay",
-    );
-    has(
-        problems(&|v| v["other_areas"][0][0] = "E06000027".into()),
-        "a listed area",
-    );
-    has(problems(&|v| v["names_source"] = "".into()), "names_source");
+    }
 }
 
 trait FromValue {

@@ -52,7 +52,6 @@ pub enum AreaMatch {
     NotFound { note: String, why: NotFoundWhy },
 }
 
-/// Indexes built once per pack.
 /// A district or sector, at most five bytes, zero-padded: a sort key without an allocation.
 type Key = [u8; 5];
 type Range = (u32, u32);
@@ -77,6 +76,7 @@ fn slice(table: &str, (a, b): Range) -> &str {
     table.get(a as usize..b as usize).unwrap_or_default()
 }
 
+/// Indexes built once per pack.
 #[derive(Debug, Default)]
 pub(crate) struct AreaIndex {
     by_name: HashMap<String, Vec<String>>,
@@ -85,6 +85,8 @@ pub(crate) struct AreaIndex {
     districts: HashMap<String, Vec<(String, Option<u16>)>>,
     /// Councils without local services, by code: their names, empty where unknown.
     other_names: HashMap<String, String>,
+    /// The same councils' names by `key`, for a name typed.
+    other_by_name: HashMap<String, String>,
     /// The pack's `other_districts` and `postcode_units`, as written, with sorted indexes of
     /// byte ranges into them: thousands of small owned strings made loading the pack twice
     /// as slow, and a scan per lookup missed the lookup budget.
@@ -219,6 +221,9 @@ impl AreaIndex {
         }
         for (code, name) in &d.other_areas {
             idx.other_names.insert(code.clone(), name.clone());
+            if !name.is_empty() {
+                idx.other_by_name.insert(key(name), name.clone());
+            }
         }
         idx.other_districts = d.other_districts.clone();
         idx.units = d.postcode_units.clone();
@@ -297,12 +302,8 @@ impl AreaIndex {
                 codes: codes.clone(),
             };
         }
-        match self
-            .other_names
-            .iter()
-            .find(|(_, n)| !n.is_empty() && key(n) == k)
-        {
-            Some((_, name)) => AreaMatch::NotFound {
+        match self.other_by_name.get(&k) {
+            Some(name) => AreaMatch::NotFound {
                 note: format!(
                     "{name}: no local services in Harbour yet. Showing services for anywhere in \
                      the UK."
