@@ -99,7 +99,7 @@ pub mod authoring {
     pub mod directory {
         pub use crate::directory::model::*;
         pub use crate::directory::validate::{ESSENTIAL_SERVICES, problems, text_problems};
-        pub use crate::directory::{BASELINE_PACK, BASELINE_SIGNATURE, Directory};
+        pub use crate::directory::{BASELINE, Directory};
     }
 
     /// The library pack: its model, the content lint, the triage checker and the Markdown
@@ -110,7 +110,7 @@ pub mod authoring {
             MIN_QUESTION_EASE, Reading, card_text, flagged, lint,
         };
         pub use crate::library::model::*;
-        pub use crate::library::{BASELINE_PACK, BASELINE_SIGNATURE, markdown, plural, triage};
+        pub use crate::library::{BASELINE, markdown, plural, triage};
     }
 
     /// The pack envelope and its minisign signatures.
@@ -118,7 +118,9 @@ pub mod authoring {
         pub use crate::pack::minisign::{
             ALG_LEGACY, ALG_PREHASHED, PublicKey, SignatureFile, UNTRUSTED,
         };
-        pub use crate::pack::{DEV_PUBLIC_KEY, MAX_PACK_BYTES, PACK_FORMAT, Pack, pinned_keys};
+        pub use crate::pack::{
+            Baseline, DEV_PUBLIC_KEY, MAX_PACK_BYTES, PACK_FORMAT, Pack, pinned_keys,
+        };
     }
 
     /// The age format backups are written in, to build and take apart backups in tests.

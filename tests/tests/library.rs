@@ -643,10 +643,15 @@ fn baseline_library_pack_verifies_and_matches_its_source() {
     let rebuilt =
         harbour_publish::library_pack(SOURCE, info.data_version, info.built_at, info.expires_at)
             .unwrap();
+    let shipped = include_bytes!("../../fixtures/packs/library.json");
     assert_eq!(
-        rebuilt,
-        library::BASELINE_PACK,
+        rebuilt, shipped,
         "rebuild fixtures/packs/library.json from its source"
+    );
+    assert_eq!(
+        library::BASELINE.json().unwrap(),
+        shipped,
+        "the library carries fixtures/packs/library.json, deflated"
     );
 }
 

@@ -22,14 +22,15 @@ pub use model::*;
 pub use query::{HelpNow, HelpOption, HelpQuery, STALE_AFTER_DAYS};
 pub use schedule::OpenState;
 
-use crate::pack::{Loaded, Validate};
+use crate::pack::{Baseline, Loaded, Validate};
 use crate::{Error, Result};
 use areas::AreaIndex;
 
-/// The baseline pack compiled into the library, and its signature.
-pub const BASELINE_PACK: &[u8] = include_bytes!("../../../fixtures/packs/directory.json");
-pub const BASELINE_SIGNATURE: &[u8] =
-    include_bytes!("../../../fixtures/packs/directory.json.minisig");
+/// The baseline pack compiled into the library (`fixtures/packs/directory.json`, deflated).
+pub const BASELINE: Baseline = Baseline {
+    deflated: include_bytes!(concat!(env!("OUT_DIR"), "/directory.json.deflate")),
+    signature: include_bytes!("../../../fixtures/packs/directory.json.minisig"),
+};
 
 /// A loaded directory with its lookup indexes, built once per pack.
 #[derive(Debug, Deserialize)]

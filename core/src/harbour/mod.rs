@@ -80,20 +80,8 @@ struct Packs {
 impl Default for Packs {
     fn default() -> Self {
         Packs {
-            directory: PackSlot::new(
-                PackKind::Directory,
-                (
-                    crate::directory::BASELINE_PACK,
-                    crate::directory::BASELINE_SIGNATURE,
-                ),
-            ),
-            library: PackSlot::new(
-                PackKind::Library,
-                (
-                    crate::library::BASELINE_PACK,
-                    crate::library::BASELINE_SIGNATURE,
-                ),
-            ),
+            directory: PackSlot::new(PackKind::Directory, crate::directory::BASELINE),
+            library: PackSlot::new(PackKind::Library, crate::library::BASELINE),
         }
     }
 }

@@ -18,12 +18,14 @@ pub use coping::{Activity, Breathing, Coping, Feeling, FeelingLabel, Route};
 pub use markdown::{Block, Inline};
 pub use model::*;
 
-use crate::pack::Validate;
+use crate::pack::{Baseline, Validate};
 use crate::{Error, Result};
 
-pub const BASELINE_PACK: &[u8] = include_bytes!("../../../fixtures/packs/library.json");
-pub const BASELINE_SIGNATURE: &[u8] =
-    include_bytes!("../../../fixtures/packs/library.json.minisig");
+/// The baseline pack compiled into the library (`fixtures/packs/library.json`, deflated).
+pub const BASELINE: Baseline = Baseline {
+    deflated: include_bytes!(concat!(env!("OUT_DIR"), "/library.json.deflate")),
+    signature: include_bytes!("../../../fixtures/packs/library.json.minisig"),
+};
 
 /// A loaded library.
 #[derive(Debug, Deserialize)]

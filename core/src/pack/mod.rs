@@ -305,15 +305,32 @@ pub(crate) fn install<T: DeserializeOwned + Validate + Send>(
     })
 }
 
+/// A pack compiled into the library. Its JSON is deflated at build time (`core/build.rs`): the
+/// two packs are 137 KB as JSON, 36 KB deflated, and the library has a 4 MiB budget. The
+/// signature covers the JSON, so it is checked after inflating.
+#[derive(Debug, Clone, Copy)]
+pub struct Baseline {
+    pub deflated: &'static [u8],
+    pub signature: &'static [u8],
+}
+
+impl Baseline {
+    /// The pack's JSON, exactly as signed.
+    pub fn json(&self) -> Result<Vec<u8>> {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(self.deflated, MAX_PACK_BYTES)
+            .map_err(|_| Error::Pack(PackError::Malformed))
+    }
+}
+
 /// One kind of pack in use: loaded on first use, replaced by a successful install.
 pub(crate) struct PackSlot<T> {
     kind: PackKind,
-    baseline: (&'static [u8], &'static [u8]),
+    baseline: Baseline,
     current: std::sync::RwLock<Option<Loaded<T>>>,
 }
 
 impl<T: DeserializeOwned + Validate + Send> PackSlot<T> {
-    pub(crate) fn new(kind: PackKind, baseline: (&'static [u8], &'static [u8])) -> Self {
+    pub(crate) fn new(kind: PackKind, baseline: Baseline) -> Self {
         PackSlot {
             kind,
             baseline,
@@ -334,7 +351,13 @@ impl<T: DeserializeOwned + Validate + Send> PackSlot<T> {
         if let Some(l) = slot.as_ref() {
             return Ok(l.clone());
         }
-        let loaded = load(self.kind, self.baseline, Some(store), now)?;
+        let json = self.baseline.json()?;
+        let loaded = load(
+            self.kind,
+            (&json, self.baseline.signature),
+            Some(store),
+            now,
+        )?;
         *slot = Some(loaded.clone());
         Ok(loaded)
     }
@@ -352,5 +375,26 @@ impl<T: DeserializeOwned + Validate + Send> PackSlot<T> {
         let info = installed.info.clone();
         *slot = Some(installed);
         Ok(info)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_baselines_inflate_and_damaged_bytes_are_refused() {
+        for baseline in [crate::directory::BASELINE, crate::library::BASELINE] {
+            let json = baseline.json().unwrap();
+            assert!(json.starts_with(b"{\"kind\":\"harbour."));
+            let mut cut = baseline.deflated.to_vec();
+            cut.truncate(cut.len() / 2);
+            let cut: &'static [u8] = Vec::leak(cut);
+            let damaged = Baseline {
+                deflated: cut,
+                ..baseline
+            };
+            assert_eq!(damaged.json(), Err(Error::Pack(PackError::Malformed)));
+        }
     }
 }
