@@ -7,5 +7,6 @@ pub(crate) mod codec;
 pub(crate) mod envelope;
 pub mod kdf;
 pub(crate) mod keys;
+pub(crate) mod stream;
 
 pub use kdf::{KdfParams, KdfProfile};
